@@ -1,0 +1,69 @@
+// Choosing and starting a TensorFlow.js backend. `auto` tries webgpu → webgl → wasm → cpu and reports, for each
+// better backend, why it was not used. A failed tf.setBackend silently leaves tfjs on cpu, so every start is
+// checked with tf.getBackend().
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { registerKernels } from './kernels';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendReport {
+  backend: BackendName;
+  /** Why each better backend was not used (empty when the first choice started). */
+  skipped: Array<{ backend: BackendName; reason: string }>;
+}
+
+export interface BackendOptions {
+  /** Where the tfjs-backend-wasm .wasm files are served (a URL prefix ending in '/'), or a file map. */
+  wasmPaths?: string | Record<string, string>;
+  /** wasm threads (needs cross-origin isolation in browsers). */
+  wasmThreads?: number;
+}
+
+function available(name: BackendName): string | null {
+  const g = globalThis as { navigator?: { gpu?: unknown }; OffscreenCanvas?: unknown; document?: unknown; WebAssembly?: unknown };
+  if (name === 'webgpu' && !g.navigator?.gpu) return 'navigator.gpu is missing (no WebGPU in this environment)';
+  if (name === 'webgl' && !g.OffscreenCanvas && !g.document) return 'no canvas to create a WebGL context (not a browser)';
+  if (name === 'wasm' && !g.WebAssembly) return 'WebAssembly is missing';
+  return null;
+}
+
+async function start(name: BackendName, opts: BackendOptions): Promise<string | null> {
+  const missing = available(name);
+  if (missing) return missing;
+  registerKernels(name);
+  if (name === 'wasm') {
+    if (opts.wasmPaths) setWasmPaths(opts.wasmPaths as string);
+    if (opts.wasmThreads) setThreadsCount(opts.wasmThreads);
+  }
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    if (!ok || tf.getBackend() !== name) return `tf.setBackend('${name}') failed (running: ${tf.getBackend()})`;
+  } catch (e) {
+    return `failed to start: ${(e as Error).message}`;
+  }
+  // Small tensors would otherwise run on the CPU and bounce between devices (WEBGPU_CPU_FORWARD, WEBGL_CPU_FORWARD).
+  if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
+  if (name === 'webgl') tf.env().set('WEBGL_CPU_FORWARD', false);
+  return null;
+}
+
+/** Starts the chosen backend; `auto` takes the best one that starts. Throws when the one chosen does not start. */
+export async function initBackend(choice: BackendChoice = 'auto', opts: BackendOptions = {}): Promise<BackendReport> {
+  const candidates = choice === 'auto' ? [...BACKENDS] : [choice];
+  const skipped: BackendReport['skipped'] = [];
+  for (const name of candidates) {
+    const reason = await start(name, opts);
+    if (reason === null) return { backend: name, skipped };
+    skipped.push({ backend: name, reason });
+  }
+  throw new Error(`backend ${choice}: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+export function describeBackendReport(r: BackendReport): string {
+  return [`backend: ${r.backend}`, ...r.skipped.map((s) => `  not ${s.backend}: ${s.reason}`)].join('\n');
+}

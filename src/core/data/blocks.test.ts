@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encode } from 'gpt-tokenizer/encoding/r50k_base';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../test/fixtures';
+import { DataError, groupTexts, isTokenFile, readTokenFile, splitTrainValidation, tokenizeDocuments, type DataFile } from './index';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-blocks-'));
+function file(name: string, content: Uint8Array): DataFile {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return { name, bytes: new Uint8Array(readFileSync(p)) };
+}
+const fixtureFile = (rel: string): DataFile => ({ name: path.basename(rel), bytes: new Uint8Array(readFileSync(fixture(rel))) });
+const bodies = readFileSync(fixture('emails/dev/bodies.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
+
+describe('token files', () => {
+  it('isTokenFile matches .u16 only', () => {
+    expect(isTokenFile('train.U16')).toBe(true);
+    expect(isTokenFile('dir.u16/train.bin')).toBe(false);
+    expect(isTokenFile('u16')).toBe(false);
+  });
+
+  it('reads little-endian uint16 ids, even from an unaligned view', () => {
+    const bytes = new Uint8Array([9, 0x01, 0x00, 0xff, 0xff, 0x34, 0x12]);
+    expect(Array.from(readTokenFile({ name: 'a.u16', bytes: bytes.subarray(1) }))).toEqual([1, 65535, 0x1234]);
+  });
+
+  it('refuses odd and empty files', () => {
+    expect(() => readTokenFile(file('odd.u16', new Uint8Array(3)))).toThrow(
+      new DataError('odd.u16: 3 bytes is an odd length; expected little-endian uint16 token ids, 2 bytes each'),
+    );
+    expect(() => readTokenFile(file('none.u16', new Uint8Array(0)))).toThrow(DataError);
+  });
+});
+
+describe('tokenizeDocuments', () => {
+  it('reproduces the fixture gpt2.u16: each body tokenized, followed by <|endoftext|>', () => {
+    const progress: number[] = [];
+    const ids = tokenizeDocuments(bodies, (t) => encode(t), 50256, (done, total) => progress.push(done / total));
+    expect(ids).toBeInstanceOf(Uint32Array);
+    expect(Array.from(ids)).toEqual(Array.from(readTokenFile(fixtureFile('emails/dev/gpt2.u16'))));
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.length).toBeLessThanOrEqual(100);
+  });
+
+  it('appends eos after empty documents too', () => {
+    expect(Array.from(tokenizeDocuments(['ab', '', 'c'], (t) => [...t].map((c) => c.charCodeAt(0)), 0))).toEqual([97, 98, 0, 0, 99, 0]);
+  });
+});
+
+describe('groupTexts', () => {
+  it('cuts consecutive blocks and drops the short tail', () => {
+    const g = groupTexts([1, 2, 3, 4, 5, 6, 7], 3);
+    expect(g.numBlocks).toBe(2);
+    expect(g.blockSize).toBe(3);
+    expect(Array.from(g.blocks)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(groupTexts(new Uint32Array(2), 3).numBlocks).toBe(0);
+    expect(() => groupTexts([1], 0)).toThrow(RangeError);
+  });
+
+  it('matches the reference batches (blocks of the fixture token streams)', () => {
+    for (const [model, tokens, blockSize] of [['tiny-gpt2', 'gpt2', 33], ['tiny-gpt2-v512', 'gpt2-v512', 21]] as const) {
+      const run = JSON.parse(readFileSync(fixture('reference', model, 'run.json'), 'utf8'));
+      expect(run.block_size).toBe(blockSize);
+      const g = groupTexts(readTokenFile(fixtureFile(`emails/dev/${tokens}.u16`)), blockSize);
+      const reference = readTokenFile(fixtureFile(`reference/${model}/blocks.u16`));
+      expect(Array.from(g.blocks.subarray(0, run.num_blocks * blockSize))).toEqual(Array.from(reference));
+    }
+  });
+});
+
+describe('splitTrainValidation', () => {
+  it('puts the last percent% of blocks in validation', () => {
+    expect(splitTrainValidation(10, 20)).toEqual({ train: [0, 1, 2, 3, 4, 5, 6, 7], validation: [8, 9] });
+    expect(splitTrainValidation(10, 0)).toEqual({ train: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], validation: [] });
+  });
+  it('keeps at least one block on each side when it can', () => {
+    expect(splitTrainValidation(4, 5)).toEqual({ train: [0, 1, 2], validation: [3] });
+    expect(splitTrainValidation(2, 100)).toEqual({ train: [0], validation: [1] });
+    expect(splitTrainValidation(1, 50)).toEqual({ train: [0], validation: [] });
+    expect(splitTrainValidation(0, 50)).toEqual({ train: [], validation: [] });
+    expect(() => splitTrainValidation(10, 101)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,143 @@
+// GPT-2, as Hugging Face's GPT2LMHeadModel computes it: learned token and position embeddings, n_layer pre-LayerNorm
+// blocks of causal self-attention and a gelu_new MLP, a final LayerNorm and an LM head tied to the token embedding.
+// Read it beside nanoGPT's model.py; the names of the parameters are Hugging Face's (see weights.ts).
+import * as tf from '@tensorflow/tfjs';
+import type { GPT2Config } from './config';
+import { parameterShapes } from './weights';
+import { lmHeadCrossEntropy } from './cross_entropy';
+
+export type Params = Map<string, tf.Tensor>;
+
+/** Keys and values of one layer's earlier positions, [B * n_head, T_past, head_dim] each. */
+export interface LayerCache { k: tf.Tensor3D; v: tf.Tensor3D }
+
+export interface ForwardOptions {
+  /** Dropout on (the config's rates, or `dropout` for all three). */
+  training?: boolean;
+  dropout?: number;
+  /** Seed for the dropout masks of this call. */
+  seed?: number;
+  /** KV cache: read for the earlier positions, and replaced by one that includes this call's positions. */
+  cache?: LayerCache[];
+}
+
+export class GPT2 {
+  constructor(readonly config: GPT2Config, public params: Params) {}
+
+  /** Random weights with GPT-2's initialization (HF `_init_weights`): N(0, 0.02), residual projections scaled by 1/√(2·n_layer). */
+  static init(config: GPT2Config, seed = 42): GPT2 {
+    const params: Params = new Map();
+    let s = seed;
+    for (const [name, shape] of parameterShapes(config)) {
+      params.set(name, tf.tidy(() => {
+        if (name.includes('ln_')) return name.endsWith('.weight') ? tf.ones(shape) : tf.zeros(shape);
+        if (name.endsWith('.bias')) return tf.zeros(shape);
+        const std = name.endsWith('c_proj.weight') ? config.initializer_range / Math.sqrt(2 * config.n_layer) : config.initializer_range;
+        return tf.randomNormal(shape, 0, std, 'float32', s++);
+      }));
+    }
+    return new GPT2(config, params);
+  }
+
+  static fromArrays(config: GPT2Config, arrays: Map<string, Float32Array>): GPT2 {
+    const params: Params = new Map();
+    for (const [name, shape] of parameterShapes(config)) params.set(name, tf.tensor(arrays.get(name)!, shape, 'float32'));
+    return new GPT2(config, params);
+  }
+
+  private p(name: string): tf.Tensor { return this.params.get(name)!; }
+
+  /** Final hidden states [B·T, C] (after ln_f) for token ids [B, T]. */
+  hidden(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor2D {
+    const c = this.config;
+    const [B, T] = ids.shape;
+    const past = opts.cache?.[0]?.k.shape[1] ?? 0;
+    if (past + T > c.n_positions) throw new Error(`sequence of ${past + T} tokens is longer than n_positions = ${c.n_positions}`);
+    let seed = opts.seed ?? 0;
+    const drop = (x: tf.Tensor, rate: number) =>
+      opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, seed++) : x;
+
+    const tok = tf.gather(this.p('wte.weight'), ids.reshape([-1]));
+    const pos = this.p('wpe.weight').slice([past, 0], [T, c.n_embd]);
+    let x = drop(tok.reshape([B, T, c.n_embd]).add(pos).reshape([B * T, c.n_embd]), c.embd_pdrop) as tf.Tensor2D;
+    const mask = causalMask(T, past);
+    for (let i = 0; i < c.n_layer; i++) {
+      const l = `h.${i}.`;
+      const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, opts.cache, i);
+      x = x.add(drop(a, c.resid_pdrop));
+      const m = this.mlp(this.layerNorm(x, l + 'ln_2'), l);
+      x = x.add(drop(m, c.resid_pdrop));
+    }
+    return this.layerNorm(x, 'ln_f') as tf.Tensor2D;
+  }
+
+  private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(this.config.layer_norm_epsilon)))
+      .mul(this.p(name + '.weight')).add(this.p(name + '.bias'));
+  }
+
+  /** Conv1D of Hugging Face's GPT-2: x [N, in] · W [in, out] + b. */
+  private linear(x: tf.Tensor, name: string): tf.Tensor2D {
+    return tf.matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
+  }
+
+  private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
+    drop: (x: tf.Tensor, r: number) => tf.Tensor, cache: LayerCache[] | undefined, layer: number): tf.Tensor {
+    const { n_embd: C, n_head: H, attn_pdrop } = this.config;
+    const hd = C / H;
+    const heads = (t: tf.Tensor) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]).reshape([B * H, T, hd]) as tf.Tensor3D;
+    const [q, kNew, vNew] = tf.split(this.linear(x, l + 'attn.c_attn'), 3, 1).map(heads);
+    let k = kNew, v = vNew;
+    if (cache) {
+      const prev = cache[layer];
+      if (prev) { k = tf.concat([prev.k, kNew], 1); v = tf.concat([prev.v, vNew], 1); }
+      cache[layer] = { k, v };
+    }
+    const att = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(hd)).add(mask));
+    const y = tf.matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
+      .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
+    return this.linear(y, l + 'attn.c_proj');
+  }
+
+  private mlp(x: tf.Tensor, l: string): tf.Tensor {
+    return this.linear(geluNew(this.linear(x, l + 'mlp.c_fc')), l + 'mlp.c_proj');
+  }
+
+  /** Logits [N, V] of hidden states [N, C]: the LM head is the token embedding, transposed. */
+  logits(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(h, this.p('wte.weight') as tf.Tensor2D, false, true);
+  }
+
+  /**
+   * Hugging Face's causal-LM loss per prediction: position t of each block predicts token t+1.
+   * ids [B, T] → losses [B, T−1]. The mean of these is the model's `loss`.
+   */
+  losses(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor2D {
+    const [B, T] = ids.shape;
+    const h = this.hidden(ids, opts).reshape([B, T, -1]).slice([0, 0, 0], [B, T - 1, -1]).reshape([B * (T - 1), -1]) as tf.Tensor2D;
+    const targets = ids.slice([0, 1], [B, T - 1]).reshape([-1]) as tf.Tensor1D;
+    return lmHeadCrossEntropy(h, this.p('wte.weight') as tf.Tensor2D, targets).reshape([B, T - 1]);
+  }
+
+  loss(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
+    return this.losses(ids, opts).mean();
+  }
+
+  dispose(): void {
+    for (const t of this.params.values()) t.dispose();
+    this.params.clear();
+  }
+}
+
+/** gelu_new: GPT-2's tanh approximation of GELU. */
+export function geluNew(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => x.mul(0.5).mul(tf.tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1)));
+}
+
+/** Additive mask [T, past+T]: query i (at absolute position past+i) sees keys 0..past+i. */
+function causalMask(T: number, past: number): tf.Tensor2D {
+  const m = new Float32Array(T * (past + T));
+  for (let i = 0; i < T; i++) for (let j = past + i + 1; j < past + T; j++) m[i * (past + T) + j] = -1e9;
+  return tf.tensor2d(m, [T, past + T]);
+}

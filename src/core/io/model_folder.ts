@@ -1,0 +1,91 @@
+// A Hugging Face model folder — config.json, model.safetensors and the tokenizer files — read through a FileSource,
+// so the same code loads from a directory (Node), from files the user dropped (browser) or from a URL base / the hub.
+import { parseConfig, type GPT2Config } from '../gpt2/config';
+import { readParameters } from '../gpt2/weights';
+import { ModelFileError, parseSafetensors } from './safetensors';
+import { GPT2Tokenizer, type TokenizerFiles } from '../tokenizer';
+
+export interface FileSource {
+  /** Where the files come from, for messages: a path, a URL or "dropped files". */
+  readonly location: string;
+  /** The file's bytes, or null when the folder has no such file. */
+  read(file: string): Promise<Uint8Array | null>;
+}
+
+export interface ModelFolder {
+  config: GPT2Config;
+  /** config.json as found, written back unchanged on export. */
+  rawConfig: Record<string, unknown>;
+  generationConfig: Record<string, unknown>;
+  weights: Map<string, Float32Array>;
+  tokenizer: GPT2Tokenizer;
+}
+
+const TOKENIZER_FILES = ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json'] as const;
+
+async function readJson(src: FileSource, file: string): Promise<unknown | null> {
+  const bytes = await src.read(file);
+  if (bytes === null) return null;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export async function readConfig(src: FileSource): Promise<{ config: GPT2Config; raw: Record<string, unknown> }> {
+  const raw = await readJson(src, 'config.json');
+  if (raw === null) throw new ModelFileError(`${src.location}: no config.json (a Hugging Face model folder needs config.json, model.safetensors and the tokenizer files)`);
+  return { config: parseConfig(raw), raw: raw as Record<string, unknown> };
+}
+
+export async function readTokenizer(src: FileSource): Promise<GPT2Tokenizer> {
+  const files: TokenizerFiles = {};
+  for (const f of TOKENIZER_FILES) {
+    const b = await src.read(f);
+    if (b) files[f] = new TextDecoder().decode(b);
+  }
+  if (!files['tokenizer.json'] && !(files['vocab.json'] && files['merges.txt'])) {
+    throw new ModelFileError(`${src.location}: no tokenizer (expected tokenizer.json, or vocab.json and merges.txt)`);
+  }
+  return GPT2Tokenizer.fromFiles(files);
+}
+
+/** Reads a whole model folder, checking that weights, config and tokenizer agree. */
+export async function readModelFolder(src: FileSource): Promise<ModelFolder> {
+  const { config, raw } = await readConfig(src);
+  const tokenizer = await readTokenizer(src);
+  const bytes = await src.read('model.safetensors');
+  if (bytes === null) {
+    const pickle = (await src.read('pytorch_model.bin')) !== null;
+    throw new ModelFileError(pickle
+      ? `${src.location}: only pytorch_model.bin (a pickle checkpoint, which is never loaded here, since unpickling runs code). ` +
+        'Convert it with transformers: GPT2LMHeadModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)'
+      : `${src.location}: no model.safetensors`);
+  }
+  const weights = readParameters(parseSafetensors(bytes), config);
+  if (tokenizer.vocabSize > config.vocab_size) {
+    throw new ModelFileError(`tokenizer: ${tokenizer.vocabSize} tokens do not fit the model's vocab_size ${config.vocab_size} (config.json)`);
+  }
+  const generationConfig = ((await readJson(src, 'generation_config.json')) ?? { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id }) as Record<string, unknown>;
+  return { config, rawConfig: raw, generationConfig, weights, tokenizer };
+}
+
+/** Files served under a URL base (`…/resolve/main/` on the Hugging Face hub). */
+export function urlSource(base: string, fetchImpl: typeof fetch = fetch): FileSource {
+  const root = base.endsWith('/') ? base : base + '/';
+  return {
+    location: base,
+    async read(file) {
+      const res = await fetchImpl(root + file);
+      if (res.status === 404) return null;
+      if (!res.ok) throw new ModelFileError(`${root + file}: HTTP ${res.status} ${res.statusText}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}
+
+/** Files held in memory, e.g. picked or dropped in the browser. */
+export function memorySource(files: Map<string, Uint8Array>, location = 'the files given'): FileSource {
+  return { location, read: async (f) => files.get(f) ?? null };
+}

@@ -1,0 +1,264 @@
+// Reading and writing Hugging Face tokenizer files for a GPT-2 byte-level BPE: tokenizer.json (the fast-tokenizer
+// file), or the classic vocab.json + merges.txt pair, plus tokenizer_config.json for the special tokens.
+// Every problem is reported as an Error that names the file and what was expected.
+
+export interface TokenizerFiles {
+  'tokenizer.json'?: string;
+  'vocab.json'?: string;
+  'merges.txt'?: string;
+  'tokenizer_config.json'?: string;
+}
+
+/** A token matched literally in the input before BPE (like `<|endoftext|>`), as HF's added tokens are. */
+export interface AddedToken {
+  id: number;
+  content: string;
+  special: boolean;
+  normalized: boolean;
+}
+
+/** Everything a tokenizer is made of, whichever files it came from. */
+export interface TokenizerSpec {
+  vocab: Map<string, number>;
+  merges: Array<[string, string]>;
+  addedTokens: AddedToken[];
+  /** tokenizer_config.json as given ({} if none); kept so files() writes its other settings back. */
+  config: Record<string, unknown>;
+  bosToken: string;
+  eosToken: string;
+  unkToken: string;
+  /** the file the vocab and merges came from, for error messages */
+  source: 'tokenizer.json' | 'merges.txt';
+}
+
+/** GPT2Tokenizer's default bos/eos/unk token, used when tokenizer_config.json does not name one. */
+export const ENDOFTEXT = '<|endoftext|>';
+
+type Json = Record<string, unknown>;
+
+function parseJson(text: string, file: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(value)) throw new Error(`${file}: expected a JSON object at the top level`);
+  return value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** token string -> id, checking every id is a distinct non-negative integer. */
+function parseVocab(value: unknown, where: string): Map<string, number> {
+  if (!isObject(value)) throw new Error(`${where}: expected an object mapping token strings to ids`);
+  const vocab = new Map<string, number>();
+  const seen: string[] = []; // id -> token, to catch an id given twice
+  for (const token in value) {
+    const id = value[token];
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+      throw new Error(`${where}: the id of token ${JSON.stringify(token)} must be a non-negative integer, got ${JSON.stringify(id)}`);
+    }
+    if (seen[id] !== undefined) {
+      throw new Error(`${where}: id ${id} is used by both ${JSON.stringify(seen[id])} and ${JSON.stringify(token)}`);
+    }
+    seen[id] = token;
+    vocab.set(token, id);
+  }
+  if (vocab.size === 0) throw new Error(`${where}: the vocabulary is empty`);
+  return vocab;
+}
+
+/** One merge: "a b" (merges.txt, older tokenizer.json) or ["a", "b"] (tokenizer.json since tokenizers 0.20). */
+function parseMerge(entry: unknown, where: string): [string, string] {
+  if (typeof entry === 'string') {
+    const parts = entry.split(' ');
+    if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return [parts[0], parts[1]];
+  } else if (Array.isArray(entry) && entry.length === 2 && entry.every((p) => typeof p === 'string' && p !== '')) {
+    return [entry[0], entry[1]];
+  }
+  throw new Error(`${where}: expected two tokens separated by one space, got ${JSON.stringify(entry)}`);
+}
+
+function parseMergesTxt(text: string): Array<[string, string]> {
+  const merges: Array<[string, string]> = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // The "#version: 0.2" header is skipped, as by HF; blank lines (the trailing newline) carry nothing.
+    if (line.startsWith('#version') || line === '') return;
+    merges.push(parseMerge(line, `merges.txt line ${i + 1}`));
+  });
+  return merges;
+}
+
+/** A special-token setting of tokenizer_config.json: a string, or an AddedToken object {content, ...}. */
+function configToken(config: Json, key: string): string | undefined {
+  const value = config[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (isObject(value) && typeof value.content === 'string') return value.content;
+  throw new Error(`tokenizer_config.json: ${key} must be a string or an object with "content", got ${JSON.stringify(value)}`);
+}
+
+/** Reads an added-token entry (tokenizer.json added_tokens[i] or tokenizer_config.json added_tokens_decoder[id]). */
+function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken {
+  if (!isObject(entry) || typeof entry.content !== 'string' || entry.content === '') {
+    throw new Error(`${where}: expected an object with a non-empty "content" string`);
+  }
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+    throw new Error(`${where}: the id of ${JSON.stringify(entry.content)} must be a non-negative integer`);
+  }
+  // These options change how a token is matched (eating nearby spaces, whole words only) and would break the
+  // exact round trip; GPT-2 tokenizers do not use them, so refuse rather than tokenize differently from HF.
+  for (const option of ['lstrip', 'rstrip', 'single_word'] as const) {
+    if (entry[option] === true) {
+      throw new Error(`${where}: added token ${JSON.stringify(entry.content)} sets ${option}, which is not supported`);
+    }
+  }
+  return { id, content: entry.content, special: entry.special !== false, normalized: entry.normalized !== false };
+}
+
+/** Checks that tokenizer.json describes a GPT-2 style byte-level BPE that we reproduce exactly. */
+function checkTokenizerJson(json: Json): void {
+  const file = 'tokenizer.json';
+  if (json.normalizer != null) {
+    throw new Error(`${file}: normalizer must be null for a GPT-2 byte-level BPE, got ${JSON.stringify(json.normalizer)}`);
+  }
+  const pre = json.pre_tokenizer;
+  if (!isObject(pre) || pre.type !== 'ByteLevel') {
+    const got = isObject(pre) ? pre.type : pre;
+    throw new Error(`${file}: pre_tokenizer.type must be ByteLevel (GPT-2 byte-level BPE), got ${JSON.stringify(got)}`);
+  }
+  if (pre.add_prefix_space === true) throw new Error(`${file}: pre_tokenizer.add_prefix_space=true is not supported`);
+  if (pre.use_regex === false) throw new Error(`${file}: pre_tokenizer.use_regex=false is not supported`);
+  const model = json.model;
+  if (!isObject(model)) throw new Error(`${file}: expected a "model" object`);
+  if (model.type !== undefined && model.type !== 'BPE') {
+    throw new Error(`${file}: model.type must be BPE, got ${JSON.stringify(model.type)}`);
+  }
+  for (const key of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
+    if (model[key] != null && model[key] !== '') throw new Error(`${file}: model.${key} must be empty for GPT-2`);
+  }
+  if (!Array.isArray(model.merges)) throw new Error(`${file}: model.merges must be an array`);
+}
+
+/** Parses the files, preferring tokenizer.json, and gathers vocab, merges and added/special tokens. */
+export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
+  const config = files['tokenizer_config.json'] !== undefined ? parseJson(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
+  if (config.add_prefix_space === true) throw new Error('tokenizer_config.json: add_prefix_space=true is not supported');
+
+  let vocab: Map<string, number>;
+  let merges: Array<[string, string]>;
+  const added: AddedToken[] = [];
+  let source: TokenizerSpec['source'];
+
+  if (files['tokenizer.json'] !== undefined) {
+    const json = parseJson(files['tokenizer.json'], 'tokenizer.json');
+    checkTokenizerJson(json);
+    const model = json.model as Json;
+    vocab = parseVocab(model.vocab, 'tokenizer.json: model.vocab');
+    merges = (model.merges as unknown[]).map((m, i) => parseMerge(m, `tokenizer.json: model.merges[${i}]`));
+    const list = json.added_tokens ?? [];
+    if (!Array.isArray(list)) throw new Error('tokenizer.json: added_tokens must be an array');
+    list.forEach((t, i) => added.push(parseAddedToken(t, isObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
+    source = 'tokenizer.json';
+  } else if (files['vocab.json'] !== undefined && files['merges.txt'] !== undefined) {
+    vocab = parseVocab(parseJson(files['vocab.json'], 'vocab.json'), 'vocab.json');
+    merges = parseMergesTxt(files['merges.txt']);
+    source = 'merges.txt';
+  } else {
+    const missing = files['vocab.json'] === undefined ? 'vocab.json' : 'merges.txt';
+    throw new Error(`no tokenizer: need tokenizer.json, or vocab.json + merges.txt (${missing} is missing)`);
+  }
+
+  // Added tokens saved by transformers in tokenizer_config.json (the only place the vocab.json form keeps them).
+  const decoder = config.added_tokens_decoder ?? {};
+  if (!isObject(decoder)) throw new Error('tokenizer_config.json: added_tokens_decoder must be an object');
+  for (const [id, entry] of Object.entries(decoder)) {
+    const token = parseAddedToken(entry, Number(id), `tokenizer_config.json: added_tokens_decoder["${id}"]`);
+    if (!added.some((t) => t.content === token.content)) added.push(token);
+  }
+
+  // Special tokens are always added tokens (matched literally). As in transformers, one missing from the vocab
+  // gets the next free id. GPT2Tokenizer's defaults are <|endoftext|> for bos, eos and unk.
+  let nextId = 0;
+  for (const id of vocab.values()) nextId = Math.max(nextId, id + 1);
+  for (const t of added) nextId = Math.max(nextId, t.id + 1);
+  const special = (content: string) => {
+    if (!added.some((t) => t.content === content)) {
+      added.push({ id: vocab.get(content) ?? nextId++, content, special: true, normalized: true });
+    }
+    return content;
+  };
+  const bosToken = special(configToken(config, 'bos_token') ?? ENDOFTEXT);
+  const eosToken = special(configToken(config, 'eos_token') ?? ENDOFTEXT);
+  const unkToken = special(configToken(config, 'unk_token') ?? ENDOFTEXT);
+  const pad = configToken(config, 'pad_token');
+  if (pad !== undefined) special(pad);
+  const extra = config.additional_special_tokens ?? [];
+  if (!Array.isArray(extra)) throw new Error('tokenizer_config.json: additional_special_tokens must be an array');
+  extra.forEach((_, i) => {
+    const content = configToken({ [`additional_special_tokens[${i}]`]: extra[i] }, `additional_special_tokens[${i}]`);
+    if (content) special(content);
+  });
+  added.sort((a, b) => a.id - b.id);
+
+  return { vocab, merges, addedTokens: added, config, bosToken, eosToken, unkToken, source };
+}
+
+/** The four files of a Hugging Face model folder's tokenizer, loadable by transformers (slow or fast). */
+export function writeTokenizerFiles(spec: TokenizerSpec): Required<TokenizerFiles> {
+  const vocab = Object.fromEntries(spec.vocab);
+  const merges = spec.merges.map(([a, b]) => `${a} ${b}`);
+  const byteLevel = (addPrefixSpace: boolean, trimOffsets: boolean) => ({
+    type: 'ByteLevel',
+    add_prefix_space: addPrefixSpace,
+    trim_offsets: trimOffsets,
+    use_regex: true,
+  });
+  const flags = { single_word: false, lstrip: false, rstrip: false };
+  // Same layout as Hugging Face writes for GPT-2 (see the fixture's tokenizer.json).
+  const tokenizerJson = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: spec.addedTokens.map((t) => ({ id: t.id, content: t.content, ...flags, normalized: t.normalized, special: t.special })),
+    normalizer: null,
+    pre_tokenizer: byteLevel(false, true),
+    post_processor: byteLevel(true, false),
+    decoder: byteLevel(true, true),
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
+  };
+  const config = {
+    ...spec.config,
+    add_prefix_space: false,
+    bos_token: spec.bosToken,
+    eos_token: spec.eosToken,
+    unk_token: spec.unkToken,
+    model_max_length: spec.config.model_max_length ?? 1024,
+    tokenizer_class: 'GPT2Tokenizer',
+    // transformers' clean-up would turn " ." into "." on decode; keep decode exact, like ours.
+    clean_up_tokenization_spaces: false,
+    added_tokens_decoder: Object.fromEntries(
+      spec.addedTokens.map((t) => [String(t.id), { content: t.content, ...flags, normalized: t.normalized, special: t.special }]),
+    ),
+  };
+  return {
+    'vocab.json': JSON.stringify(vocab),
+    'merges.txt': `#version: 0.2\n${merges.join('\n')}\n`,
+    'tokenizer.json': JSON.stringify(tokenizerJson),
+    'tokenizer_config.json': JSON.stringify(config, null, 2) + '\n',
+  };
+}

@@ -1,0 +1,128 @@
+// GPT2Tokenizer: Hugging Face's GPT-2 byte-level BPE tokenizer (same ids, same decode), from the model's own files.
+// Pure TypeScript (no DOM, no Node imports): usable in the page, a Web Worker and Node.
+import { BytePairModel, GPT2_SPLIT_PATTERN, tokenBytes } from './bpe';
+import { parseTokenizerFiles, writeTokenizerFiles, type TokenizerFiles, type TokenizerSpec } from './hf-files';
+
+export type { TokenizerFiles } from './hf-files';
+
+export class GPT2Tokenizer {
+  /** number of ids, added tokens included (max id + 1) */
+  readonly vocabSize: number;
+  /** id of the eos token (<|endoftext|> for GPT-2) */
+  readonly eosTokenId: number;
+
+  private readonly model: BytePairModel;
+  /** id -> vocab token string (byte-level characters) */
+  private readonly tokens: string[] = [];
+  /** id -> text of an added token */
+  private readonly added = new Map<number, string>();
+  private readonly addedIds = new Map<string, number>();
+  /** the added tokens as one literal alternation, longest first (leftmost-longest, as HF matches them); null if none */
+  private readonly addedPattern: RegExp | null;
+  private readonly splitPattern = new RegExp(GPT2_SPLIT_PATTERN);
+  /** id -> bytes of a vocab token, filled on first decode */
+  private readonly bytes: Array<Uint8Array | undefined> = [];
+  // ignoreBOM: keep a leading U+FEFF (the default strips it, which would break the round trip).
+  private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  private constructor(private readonly spec: TokenizerSpec) {
+    this.model = new BytePairModel(spec.vocab, spec.merges, spec.source);
+    let size = 0;
+    for (const [token, id] of spec.vocab) {
+      this.tokens[id] = token;
+      size = Math.max(size, id + 1);
+    }
+    for (const t of spec.addedTokens) {
+      this.added.set(t.id, t.content);
+      this.addedIds.set(t.content, t.id);
+      size = Math.max(size, t.id + 1);
+    }
+    this.vocabSize = size;
+    this.eosTokenId = this.addedIds.get(spec.eosToken)!;
+    const literals = [...this.addedIds.keys()].sort((a, b) => b.length - a.length);
+    this.addedPattern = literals.length
+      ? new RegExp(literals.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+      : null;
+  }
+
+  /**
+   * Builds a tokenizer from a model folder's files: tokenizer.json if given, else vocab.json + merges.txt;
+   * tokenizer_config.json (optional) names the special tokens. Throws an Error naming the missing or broken file.
+   */
+  static fromFiles(files: TokenizerFiles): GPT2Tokenizer {
+    return new GPT2Tokenizer(parseTokenizerFiles(files));
+  }
+
+  /** Token ids of `text`; added tokens such as <|endoftext|> written in the text become their id. */
+  encode(text: string): number[] {
+    const out: number[] = [];
+    const pattern = this.addedPattern;
+    if (pattern === null) {
+      this.encodeOrdinary(text, out);
+      return out;
+    }
+    let start = 0;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      this.encodeOrdinary(text.slice(start, m.index), out);
+      out.push(this.addedIds.get(m[0])!);
+      start = m.index + m[0].length;
+    }
+    this.encodeOrdinary(start === 0 ? text : text.slice(start), out);
+    return out;
+  }
+
+  /** Text without added tokens: split with GPT-2's regex, then BPE each piece. */
+  private encodeOrdinary(text: string, out: number[]): void {
+    const re = this.splitPattern;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) this.model.encodeWord(m[0], out);
+  }
+
+  /** The text of `ids`; invalid UTF-8 (a cut multi-byte character) becomes U+FFFD, as in HF. */
+  decode(ids: ArrayLike<number>): string {
+    let text = '';
+    let buf = new Uint8Array(256);
+    let len = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const added = this.added.get(id);
+      if (added !== undefined) {
+        // Added tokens are text, not byte-level strings: flush the pending bytes and append them as they are.
+        text += this.utf8.decode(buf.subarray(0, len));
+        len = 0;
+        text += added;
+        continue;
+      }
+      const bytes = this.tokenBytes(id);
+      if (len + bytes.length > buf.length) {
+        const bigger = new Uint8Array(Math.max(2 * buf.length, len + bytes.length));
+        bigger.set(buf.subarray(0, len));
+        buf = bigger;
+      }
+      buf.set(bytes, len);
+      len += bytes.length;
+    }
+    return text + this.utf8.decode(buf.subarray(0, len));
+  }
+
+  /** One token's text (for UI hover); a token holding part of a UTF-8 character shows U+FFFD. */
+  decodeToken(id: number): string {
+    return this.decode([id]);
+  }
+
+  /** tokenizer files for an exported Hugging Face model folder (vocab.json, merges.txt, tokenizer.json, tokenizer_config.json) */
+  files(): TokenizerFiles {
+    return writeTokenizerFiles(this.spec);
+  }
+
+  private tokenBytes(id: number): Uint8Array {
+    let bytes = this.bytes[id];
+    if (bytes === undefined) {
+      const token = Number.isInteger(id) ? this.tokens[id] : undefined;
+      if (token === undefined) throw new RangeError(`token id ${id} is not in the vocabulary (ids 0..${this.vocabSize - 1})`);
+      bytes = this.bytes[id] = tokenBytes(token);
+    }
+    return bytes;
+  }
+}
