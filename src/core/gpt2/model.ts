@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT2Config } from './config';
 import { parameterShapes } from './weights';
 import { lmHeadCrossEntropy } from './cross_entropy';
+import { matMul, product } from './matmul';
 
 export type Params = Map<string, tf.Tensor>;
 
@@ -79,7 +80,7 @@ export class GPT2 {
 
   /** Conv1D of Hugging Face's GPT-2: x [N, in] · W [in, out] + b. */
   private linear(x: tf.Tensor, name: string): tf.Tensor2D {
-    return tf.matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
+    return matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
   }
 
   private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
@@ -94,8 +95,8 @@ export class GPT2 {
       if (prev) { k = tf.concat([prev.k, kNew], 1); v = tf.concat([prev.v, vNew], 1); }
       cache[layer] = { k, v };
     }
-    const att = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(hd)).add(mask));
-    const y = tf.matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
+    const att = tf.softmax(matMul(q, k, true).mul(1 / Math.sqrt(hd)).add(mask));
+    const y = matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
       .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
     return this.linear(y, l + 'attn.c_proj');
   }
@@ -106,7 +107,7 @@ export class GPT2 {
 
   /** Logits [N, V] of hidden states [N, C]: the LM head is the token embedding, transposed. */
   logits(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(h, this.p('wte.weight') as tf.Tensor2D, false, true);
+    return product(h, this.p('wte.weight'), false, true) as tf.Tensor2D;
   }
 
   /**

@@ -1,0 +1,151 @@
+// End-to-end harness: a Vite dev server (this repo's vite.config.ts, plus the read-only reference fixtures at
+// /fixtures/) and Debian's Chromium driven by playwright-core, headless, with WebGPU and WebGL on SwiftShader.
+//
+//   const h = await startHarness();              // beforeAll: server + browser, shared by a file's tests
+//   const p = await h.open('/e2e/pages/x.html');  // a fresh page in its own browser context
+//   ...p.page (playwright Page), p.errors (console errors, page errors, failed requests)...
+//   await p.screenshot('name');                   // e2e/artifacts/name.png
+//   await p.close(); await h.close();             // afterAll
+//
+// startHarness() fails loudly unless the page is cross-origin isolated and WebGPU gives an adapter: browser tests
+// never skip a backend.
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { FIXTURES, REPO_ROOT } from '../test/fixtures';
+import { serveDir } from '../vite.config.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(REPO_ROOT, 'e2e', 'artifacts');
+/** Where the dev server serves the fixtures dir (tests only). */
+export const FIXTURES_URL = '/fixtures/';
+
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-sandbox',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+export interface GpuAdapterSummary { vendor: string; architecture: string; description: string; features: string[] }
+
+export interface E2EPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors, uncaught page errors, failed requests and HTTP error responses, in order. */
+  errors: string[];
+  /** Every console message, as `type: text`. */
+  console: string[];
+  /** Saves a full-page PNG as e2e/artifacts/NAME.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface Harness {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  url: string;
+  server: ViteDevServer;
+  browser: Browser;
+  /** The WebGPU adapter the probe page got. */
+  gpu: GpuAdapterSummary;
+  /** Opens `pathname` (e.g. '/e2e/pages/numerics.html') in a new page of a new browser context. */
+  open(pathname: string, opts?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' }): Promise<E2EPage>;
+  close(): Promise<void>;
+}
+
+/** Serves the read-only fixtures dir at /fixtures/ (the harness only; the app never sees it). */
+function fixturesPlugin(): Plugin {
+  return {
+    name: 'gpt2-studio:e2e-fixtures',
+    configureServer(server) { server.middlewares.use(serveDir(FIXTURES_URL, FIXTURES)); },
+  };
+}
+
+/** Starts the dev server on a free port of 127.0.0.1 (HMR and file watching off: other people edit src meanwhile). */
+export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
+  const server = await createServer({
+    configFile: path.join(REPO_ROOT, 'vite.config.ts'),
+    root: REPO_ROOT,
+    mode: 'development',
+    logLevel: 'warn',
+    clearScreen: false,
+    cacheDir: path.join(REPO_ROOT, 'node_modules', '.vite-e2e'),
+    plugins: [fixturesPlugin()],
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null, open: false, fs: { allow: [FIXTURES] } },
+    optimizeDeps: { entries: ['index.html', 'e2e/pages/**/*.html'] },
+  });
+  await server.listen();
+  const addr = server.httpServer?.address() as AddressInfo | null;
+  if (!addr || typeof addr !== 'object') throw new Error('the Vite dev server did not start listening');
+  return { server, url: `http://127.0.0.1:${addr.port}` };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Throws unless `page` is cross-origin isolated and navigator.gpu gives an adapter. */
+export async function assertBrowserCapabilities(page: Page): Promise<GpuAdapterSummary> {
+  const probe = await page.evaluate(async () => {
+    const isolated = globalThis.crossOriginIsolated === true;
+    if (!('gpu' in navigator) || !navigator.gpu) return { isolated, error: `navigator.gpu is missing (secure context: ${isSecureContext})` };
+    const adapter = await navigator.gpu.requestAdapter();
+    if (!adapter) return { isolated, error: 'navigator.gpu.requestAdapter() returned null' };
+    // adapter.info (Chrome 127+) is newer than this repo's @webgpu/types.
+    const i = (adapter as GPUAdapter & { info: { vendor: string; architecture: string; description: string } }).info;
+    return { isolated, gpu: { vendor: i.vendor, architecture: i.architecture, description: i.description, features: [...adapter.features].map(String).sort() } };
+  });
+  const problems: string[] = [];
+  if (!probe.isolated) problems.push('the page is not crossOriginIsolated (COOP/COEP headers missing): no SharedArrayBuffer, no wasm threads');
+  if (!probe.gpu) problems.push(`WebGPU does not work in ${CHROMIUM} (${CHROMIUM_ARGS.join(' ')}): ${probe.error}`);
+  if (problems.length) throw new Error(`browser check failed:\n  ${problems.join('\n  ')}`);
+  return probe.gpu!;
+}
+
+async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domcontentloaded' | 'networkidle' = 'load'): Promise<E2EPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const consoleLog: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    consoleLog.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}${m.location().url ? ` (${m.location().url}:${m.location().lineNumber})` : ''}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.stack ?? e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`); });
+  const response = await page.goto(url, { waitUntil });
+  if (!response || !response.ok()) throw new Error(`GET ${url}: ${response ? `HTTP ${response.status()}` : 'no response'}`);
+  return {
+    page, context, errors, console: consoleLog,
+    async screenshot(name) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    async close() { await context.close(); },
+  };
+}
+
+/** Dev server + Chromium, checked for cross-origin isolation and WebGPU. */
+export async function startHarness(): Promise<Harness> {
+  const { server, url } = await startDevServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const probe = await openPage(browser, `${url}/e2e/pages/blank.html`);
+    let gpu: GpuAdapterSummary;
+    try { gpu = await assertBrowserCapabilities(probe.page); } finally { await probe.close(); }
+    const b = browser;
+    return {
+      url, server, browser: b, gpu,
+      open: (pathname, opts) => openPage(b, new URL(pathname, url + '/').href, opts?.waitUntil),
+      async close() { await b.close().catch(() => {}); await server.close(); },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    await server.close();
+    throw e;
+  }
+}

@@ -1,0 +1,343 @@
+// The training loop, with Hugging Face Trainer semantics: micro-batches of per_device_train_batch_size blocks,
+// gradient accumulation, AdamW with a schedule, clipping, logging/evaluation/saving every N steps, and a
+// log_history in Trainer's shape. One loop serves the CLI, the browser worker and the benchmarks; it talks to its
+// host through callbacks and never touches files itself.
+//
+// Inside a step nothing is read back from the device: losses, grad norms and the non-finite guard are kept as device
+// scalars and read asynchronously once per logging step, so a GPU backend never stalls the queue.
+import * as tf from '@tensorflow/tfjs';
+import type { GPT2 } from '../gpt2/model';
+import { AdamW } from './adamw';
+import type { TrainingArguments } from './args';
+import { lrLambda, warmupSteps } from './schedule';
+import { mixSeed, permutation } from '../random';
+import { tensorsToSafetensors, jsonFile, type FolderFiles } from '../io/export';
+import { parseSafetensors } from '../io/safetensors';
+
+/** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
+export interface BlockDataset {
+  blocks: Int32Array;
+  blockSize: number;
+  train: number[];
+  validation: number[];
+}
+
+export type LogEntry = Record<string, number | string>;
+
+export interface Progress {
+  step: number;
+  maxSteps: number;
+  epoch: number;
+  /** Seconds of training so far (pauses excluded). */
+  elapsed: number;
+  eta: number;
+  tokensPerSecond: number;
+}
+
+export interface TrainerHooks {
+  /** Every entry as it is appended to log_history (training logs, evaluations, the final summary). */
+  onLog?(entry: LogEntry): void;
+  onProgress?(p: Progress): void;
+  /** A checkpoint to store as `checkpoint-{step}/`; `remove` lists older ones that save_total_limit drops. */
+  onCheckpoint?(name: string, files: FolderFiles, remove: string[]): Promise<void>;
+  /** Something the user should know that is not an error (e.g. a skipped non-finite step). */
+  onWarning?(message: string): void;
+}
+
+export class TrainingStopped extends Error {}
+
+/** Reads scalars back in one asynchronous transfer. */
+async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
+  const packed = tf.stack(ts);
+  try { return (await packed.data()) as Float32Array; } finally { packed.dispose(); }
+}
+
+/** Device-side running sums, read once per logging step. */
+type Accumulators = Record<'loss' | 'applied' | 'totalLoss' | 'totalApplied' | 'badRun' | 'gradNorm', tf.Scalar>;
+
+export class Trainer {
+  readonly optimizer: AdamW;
+  readonly stepsPerEpoch: number;
+  readonly maxSteps: number;
+  readonly warmup: number;
+  globalStep = 0;
+  logHistory: LogEntry[] = [];
+  private acc: Accumulators;
+  private paused: { promise: Promise<void>; resume: () => void } | null = null;
+  private stopRequested = false;
+  private failure: Error | null = null;
+  private pending: Promise<void> = Promise.resolve();
+  private elapsed = 0;
+  private tokensSeen = 0;
+  private checkpoints: string[] = [];
+
+  constructor(readonly model: GPT2, readonly data: BlockDataset, readonly args: TrainingArguments, readonly backend: string, readonly hooks: TrainerHooks = {}) {
+    const a = args;
+    if (data.train.length === 0) throw new Error('the dataset has no training blocks');
+    this.optimizer = new AdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
+    const microBatches = Math.ceil(data.train.length / a.per_device_train_batch_size);
+    // Trainer: num_update_steps_per_epoch = len(dataloader) // gradient_accumulation_steps, at least 1.
+    this.stepsPerEpoch = Math.max(1, Math.floor(microBatches / a.gradient_accumulation_steps));
+    this.maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * this.stepsPerEpoch);
+    this.warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, this.maxSteps);
+    this.acc = tf.tidy(() => ({ loss: tf.scalar(0), applied: tf.scalar(0), totalLoss: tf.scalar(0), totalApplied: tf.scalar(0), badRun: tf.scalar(0), gradNorm: tf.scalar(0) }));
+  }
+
+  get epoch(): number { return this.globalStep / this.stepsPerEpoch; }
+  get isPaused(): boolean { return this.paused !== null; }
+
+  learningRate(step: number): number {
+    return this.args.learning_rate * lrLambda(this.args.lr_scheduler_type, step, this.warmup, this.maxSteps);
+  }
+
+  /** Block ids of micro-batch k (counted over the whole run): epochs reshuffle from (seed, epoch). */
+  microBatch(k: number): number[] {
+    const { per_device_train_batch_size: bs, gradient_accumulation_steps: accum, shuffle, seed } = this.args;
+    const perEpoch = this.stepsPerEpoch * accum;
+    const epoch = Math.floor(k / perEpoch), i = k % perEpoch;
+    const n = this.data.train.length;
+    const order = shuffle ? permutation(n, mixSeed(seed, epoch)) : null;
+    const ids: number[] = [];
+    for (let j = i * bs; j < Math.min((i + 1) * bs, n); j++) ids.push(this.data.train[order ? order[j] : j]);
+    return ids;
+  }
+
+  private batchTensor(blockIds: number[]): tf.Tensor2D {
+    const T = this.data.blockSize;
+    const flat = new Int32Array(blockIds.length * T);
+    blockIds.forEach((b, r) => flat.set(this.data.blocks.subarray(b * T, (b + 1) * T), r * T));
+    return tf.tensor2d(flat, [blockIds.length, T], 'int32');
+  }
+
+  /** One optimizer step: accumulate gradients over the micro-batches, then AdamW. Enqueues device work only. */
+  private step(): void {
+    const s = this.globalStep;
+    const accum = this.args.gradient_accumulation_steps;
+    const params = this.model.params;
+    const names = [...params.keys()];
+    let grads: Map<string, tf.Tensor> | null = null;
+    let stepLoss: tf.Scalar | null = null;
+    for (let a = 0; a < accum; a++) {
+      const k = s * accum + a;
+      const ids = this.batchTensor(this.microBatch(k));
+      this.tokensSeen += ids.size;
+      const opts = { training: true, dropout: this.args.dropout ?? undefined, seed: mixSeed(this.args.seed, k, 0x5eed) };
+      // Trainer divides each micro-batch's loss by the accumulation steps before backward.
+      const { value, grads: g } = tf.valueAndGrads(() => this.model.loss(ids, opts).div(accum) as tf.Scalar)(names.map((n) => params.get(n)!));
+      ids.dispose();
+      if (grads === null) {
+        grads = new Map(names.map((n, i) => [n, g[i]]));
+        stepLoss = value;
+      } else {
+        for (const [i, n] of names.entries()) { const sum = grads.get(n)!.add(g[i]); grads.get(n)!.dispose(); g[i].dispose(); grads.set(n, sum); }
+        const sum = stepLoss!.add(value) as tf.Scalar; stepLoss!.dispose(); value.dispose(); stepLoss = sum;
+      }
+    }
+    const { gradNorm, applied } = this.optimizer.apply(params, grads!, this.learningRate(s), stepLoss!);
+    const prev = this.acc;
+    this.acc = tf.tidy(() => {
+      const kept = tf.where(applied.cast('bool'), stepLoss!, tf.scalar(0)) as tf.Scalar;
+      return {
+        loss: prev.loss.add(kept), applied: prev.applied.add(applied), totalLoss: prev.totalLoss.add(kept), totalApplied: prev.totalApplied.add(applied),
+        badRun: prev.badRun.add(1).mul(tf.scalar(1).sub(applied)), gradNorm: gradNorm.clone(),
+      } as Accumulators;
+    });
+    for (const t of [...Object.values(prev), stepLoss!, gradNorm, applied]) t.dispose();
+    this.globalStep = s + 1;
+  }
+
+  /** Reads the logging accumulators asynchronously and appends Trainer's log entry for the current step. */
+  private scheduleLog(): void {
+    const step = this.globalStep, epoch = this.epoch, lr = this.learningRate(step);
+    const sinceLog = step - (this.lastLogStep ?? 0);
+    this.lastLogStep = step;
+    const read = readScalars([this.acc.loss, this.acc.applied, this.acc.gradNorm, this.acc.badRun]);
+    this.resetLogAccumulators();
+    this.enqueue(async () => {
+      const [lossSum, applied, gradNorm, badRun] = await read;
+      if (applied < sinceLog) this.hooks.onWarning?.(`step ${step}: ${sinceLog - applied} of the last ${sinceLog} steps had a non-finite loss or gradient; their updates were skipped`);
+      if (badRun >= 3) this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row (lower the learning rate; the last checkpoint is intact)`));
+      this.log({ loss: applied > 0 ? lossSum / applied : NaN, grad_norm: gradNorm, learning_rate: lr, epoch, step });
+    });
+  }
+
+  private lastLogStep: number | null = null;
+
+  private resetLogAccumulators(): void {
+    this.acc.loss.dispose(); this.acc.applied.dispose();
+    this.acc.loss = tf.scalar(0); this.acc.applied = tf.scalar(0);
+  }
+
+  private log(entry: LogEntry): void {
+    this.logHistory.push(entry);
+    this.hooks.onLog?.(entry);
+  }
+
+  /** Host work after earlier reads, in order. */
+  private enqueue(f: () => Promise<void>): void {
+    this.pending = this.pending.then(f).catch((e) => this.fail(e as Error));
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.stopRequested = true;
+  }
+
+  /** Mean loss over the validation blocks (Trainer's eval_loss) and its perplexity. */
+  async evaluate(): Promise<{ eval_loss: number; perplexity: number }> {
+    const bs = this.args.per_device_eval_batch_size;
+    const ids = this.data.validation;
+    let sum = tf.scalar(0);
+    for (let i = 0; i < ids.length; i += bs) {
+      const x = this.batchTensor(ids.slice(i, i + bs));
+      const next = tf.tidy(() => sum.add(this.model.losses(x).sum())) as tf.Scalar;
+      x.dispose(); sum.dispose(); sum = next;
+    }
+    const total = (await sum.data())[0];
+    sum.dispose();
+    const eval_loss = total / (ids.length * (this.data.blockSize - 1));
+    return { eval_loss, perplexity: Math.exp(eval_loss) };
+  }
+
+  private async evaluateAndLog(): Promise<void> {
+    await this.pending;
+    const start = performance.now();
+    const { eval_loss, perplexity } = await this.evaluate();
+    const runtime = (performance.now() - start) / 1000;
+    this.log({ eval_loss, perplexity, eval_runtime: runtime, eval_samples_per_second: this.data.validation.length / runtime, epoch: this.epoch, step: this.globalStep });
+  }
+
+  /** Pausing takes effect after the current step. */
+  pause(): void {
+    if (this.paused) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((r) => { resume = r; });
+    this.paused = { promise, resume };
+  }
+
+  resume(): void {
+    const p = this.paused;
+    this.paused = null;
+    p?.resume();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.resume();
+  }
+
+  /** Runs until max_steps, stop() or a failure (rethrown after the pending logs are written). */
+  async train(): Promise<void> {
+    const a = this.args;
+    const hasEval = this.data.validation.length > 0;
+    let lastEval = -1;
+    while (this.globalStep < this.maxSteps && !this.stopRequested) {
+      if (this.paused) { await this.paused.promise; continue; }
+      const t0 = performance.now();
+      this.step();
+      const s = this.globalStep;
+      if (s % a.logging_steps === 0 || s === this.maxSteps) this.scheduleLog();
+      if (hasEval && a.eval_steps > 0 && s % a.eval_steps === 0) { await this.evaluateAndLog(); lastEval = s; }
+      if (a.save_steps > 0 && s % a.save_steps === 0 && s < this.maxSteps) await this.saveCheckpoint();
+      // Yield so the host (worker messages, CLI signals) runs between steps.
+      await new Promise((r) => setTimeout(r, 0));
+      this.elapsed += (performance.now() - t0) / 1000;
+      this.hooks.onProgress?.(this.progress());
+    }
+    await this.pending;
+    if (this.failure) throw this.failure;
+    if (this.lastLogStep !== this.globalStep && this.globalStep > 0) { this.scheduleLog(); await this.pending; }
+    if (hasEval && lastEval !== this.globalStep && this.globalStep > 0) await this.evaluateAndLog();
+    await this.logSummary();
+  }
+
+  progress(): Progress {
+    const rate = this.elapsed > 0 ? this.globalStep / this.elapsed : 0;
+    return {
+      step: this.globalStep, maxSteps: this.maxSteps, epoch: this.epoch, elapsed: this.elapsed,
+      eta: rate > 0 ? (this.maxSteps - this.globalStep) / rate : Infinity,
+      tokensPerSecond: this.elapsed > 0 ? this.tokensSeen / this.elapsed : 0,
+    };
+  }
+
+  private async logSummary(): Promise<void> {
+    const [totalLoss, totalApplied] = await readScalars([this.acc.totalLoss, this.acc.totalApplied]);
+    const rt = this.elapsed;
+    const samples = this.globalStep * this.args.per_device_train_batch_size * this.args.gradient_accumulation_steps;
+    this.log({
+      train_runtime: rt, train_samples_per_second: samples / rt, train_steps_per_second: this.globalStep / rt,
+      train_loss: totalApplied > 0 ? totalLoss / totalApplied : NaN, epoch: this.epoch, step: this.globalStep,
+      tokens_per_second: this.tokensSeen / rt, backend: this.backend,
+    });
+  }
+
+  /** trainer_state.json as Trainer writes it. */
+  trainerState(): Record<string, unknown> {
+    const a = this.args;
+    return {
+      best_metric: null, best_model_checkpoint: null, epoch: this.epoch, eval_steps: a.eval_steps || null, global_step: this.globalStep,
+      is_hyper_param_search: false, is_local_process_zero: true, is_world_process_zero: true,
+      log_history: this.logHistory, logging_steps: a.logging_steps, max_steps: this.maxSteps,
+      num_train_epochs: Math.ceil(this.maxSteps / this.stepsPerEpoch), save_steps: a.save_steps, total_flos: 0,
+      train_batch_size: a.per_device_train_batch_size, trial_name: null, trial_params: null,
+    };
+  }
+
+  /**
+   * The files of `checkpoint-{step}/` beyond the model folder: AdamW's moments, the scheduler, where the data stands
+   * (all randomness derives from the seed and the step), the state and the arguments.
+   */
+  async checkpointFiles(): Promise<FolderFiles> {
+    await this.pending;
+    const [loss, applied, totalLoss, totalApplied, badRun, gradNorm] = await readScalars(Object.values(this.acc));
+    const files: FolderFiles = new Map();
+    const moments = new Map<string, tf.Tensor>();
+    for (const [n, t] of this.optimizer.m) moments.set('exp_avg.' + n, t);
+    for (const [n, t] of this.optimizer.v) moments.set('exp_avg_sq.' + n, t);
+    files.set('optimizer.safetensors', await tensorsToSafetensors(moments, (n) => n, { step: String(this.optimizer.step) }));
+    files.set('scheduler.json', jsonFile({ last_epoch: this.globalStep, lr_scheduler_type: this.args.lr_scheduler_type, warmup_steps: this.warmup, max_steps: this.maxSteps }));
+    files.set('rng_state.json', jsonFile({ seed: this.args.seed, note: 'data order and dropout derive from (seed, epoch) and (seed, micro-batch)' }));
+    files.set('trainer_state.json', jsonFile({
+      ...this.trainerState(),
+      gpt2_studio: { accumulators: { loss, applied, totalLoss, totalApplied, badRun, gradNorm }, last_log_step: this.lastLogStep, elapsed: this.elapsed, tokens_seen: this.tokensSeen },
+    }));
+    files.set('training_args.json', jsonFile(this.args));
+    return files;
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    if (!this.hooks.onCheckpoint) return;
+    const name = `checkpoint-${this.globalStep}`;
+    const files = await this.checkpointFiles();
+    this.checkpoints.push(name);
+    const limit = this.args.save_total_limit;
+    const remove = limit > 0 && this.checkpoints.length > limit ? this.checkpoints.splice(0, this.checkpoints.length - limit) : [];
+    await this.hooks.onCheckpoint(name, files, remove);
+  }
+
+  /** Continues from a checkpoint's files (the model's weights are loaded by the caller from the same folder). */
+  restore(files: Map<string, Uint8Array>): void {
+    const need = (f: string) => files.get(f) ?? (() => { throw new Error(`checkpoint: missing ${f}`); })();
+    const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
+    const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
+    this.optimizer.dispose();
+    for (const [name, t] of this.model.params) {
+      this.optimizer.m.set(name, tf.tensor(opt.float32('exp_avg.' + name), t.shape));
+      this.optimizer.v.set(name, tf.tensor(opt.float32('exp_avg_sq.' + name), t.shape));
+    }
+    this.optimizer.step = Number(opt.metadata.step);
+    this.globalStep = state.global_step;
+    this.logHistory = state.log_history;
+    const x = state.gpt2_studio;
+    for (const t of Object.values(this.acc)) t.dispose();
+    this.acc = tf.tidy(() => Object.fromEntries(Object.entries(x.accumulators as Record<string, number>).map(([k, v]) => [k, tf.scalar(v)]))) as unknown as Accumulators;
+    this.lastLogStep = x.last_log_step;
+    this.elapsed = x.elapsed;
+    this.tokensSeen = x.tokens_seen;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    for (const t of Object.values(this.acc)) t.dispose();
+  }
+}
