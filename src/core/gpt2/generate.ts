@@ -5,6 +5,7 @@
 // dataSync, and the page stays responsive between tokens.
 import * as tf from '@tensorflow/tfjs';
 import type { GPT2, LayerCache } from './model';
+import { mulberry32 } from '../random';
 
 export interface GenerateOptions {
   /** New tokens per sequence; default 20 when maxLength is not given (takes precedence over maxLength, as in HF). */
@@ -140,16 +141,4 @@ function pick(logits: number[], temperature: number, topP: number, rand: () => n
 function disposeCache(cache: LayerCache[]): void {
   for (const c of cache) { c.k.dispose(); c.v.dispose(); }
   cache.length = 0;
-}
-
-/** mulberry32: a tiny 32-bit PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
