@@ -4,3 +4,4 @@ export { readDocuments, DOCUMENT_EXTENSIONS } from './documents';
 export { readTokenFile, isTokenFile, tokenizeDocuments } from './tokens';
 export { groupTexts, splitTrainValidation } from './blocks';
 export { htmlToText } from './html';
+export { prepareDataset, type PreparedDataset, type DatasetStats, type DatasetOptions, type DatasetProgress } from './dataset';

@@ -1,39 +1,73 @@
-// The trainer against the PyTorch Trainer runs of the reference fixtures, on cpu and wasm.
+// Trainer behaviour beyond the reference runs (those run through the CLI in src/cli/cli.test.ts): pausing,
+// the non-finite guard, and a flat tensor count over many steps.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { GPT2 } from '../gpt2/model';
-import { Trainer } from './trainer';
-import { resolveArgs, type TrainingArguments } from './args';
-import { loadReference, REFERENCES } from '../../../test/reference';
-import { compareRun } from '../../../test/compare_run';
+import { Trainer, TrainingStopped } from './trainer';
+import { resolveArgs } from './args';
+import { loadReference, maxAbsDiff } from '../../../test/reference';
 
-function runArgs(args: Record<string, number | string>): TrainingArguments {
-  return resolveArgs({ ...(args as Partial<TrainingArguments>), shuffle: false, dropout: 0, logging_steps: 1, save_steps: 0 });
-}
+const ref = loadReference('tiny-gpt2-v512');
+const data = { blocks: ref.blocks, blockSize: ref.run.block_size, train: [0, 1, 2, 3, 4], validation: [5] };
+const params = async (m: GPT2) => new Map(await Promise.all([...m.params].map(async ([n, t]) => [n, await t.data()] as const)));
 
-describe.each(['cpu', 'wasm'] as const)('Trainer on %s', (backend) => {
-  beforeAll(async () => { await initBackend(backend); });
+describe('Trainer (wasm)', () => {
+  beforeAll(async () => { await initBackend('wasm'); });
 
-  for (const name of REFERENCES) {
-    const ref = loadReference(name);
-    for (const [runName, run] of Object.entries(ref.run.runs)) {
-      it(`reproduces ${name} run "${runName}" with no tensor leak`, async () => {
-        const before = tf.memory().numTensors;
-        const model = GPT2.fromArrays(ref.config, ref.weights);
-        const data = { blocks: ref.blocks, blockSize: ref.run.block_size, train: Array.from({ length: ref.run.num_blocks }, (_, i) => i), validation: [] };
-        const trainer = new Trainer(model, data, runArgs(run.args), backend);
-        await trainer.train();
-        const final = new Map<string, Float32Array>();
-        for (const [n, t] of model.params) final.set(n, (await t.data()) as Float32Array);
-        expect(compareRun(runName, run, ref.expected, trainer.logHistory, final)).toEqual([]);
-        const summary = trainer.logHistory.at(-1)!;
-        expect(summary.backend).toBe(backend);
-        expect(summary.step).toBe(run.log_history.length);
-        trainer.dispose();
-        model.dispose();
-        expect(tf.memory().numTensors).toBe(before);
-      });
-    }
-  }
+  it('pausing and resuming mid-run changes nothing', async () => {
+    const args = resolveArgs({ max_steps: 8, logging_steps: 2, eval_steps: 4, per_device_train_batch_size: 2, learning_rate: 1e-3, seed: 7 });
+    const a = GPT2.fromArrays(ref.config, ref.weights);
+    const ta = new Trainer(a, data, args, 'wasm');
+    await ta.train();
+    const b = GPT2.fromArrays(ref.config, ref.weights);
+    let paused = false;
+    const tb = new Trainer(b, data, args, 'wasm', {
+      onProgress: (p) => {
+        if (p.step === 3 && !paused) {
+          paused = true;
+          tb.pause();
+          expect(tb.isPaused).toBe(true);
+          setTimeout(() => { expect(tb.globalStep).toBe(3); tb.resume(); }, 50);
+        }
+      },
+    });
+    await tb.train();
+    expect(paused).toBe(true);
+    const [pa, pb] = [await params(a), await params(b)];
+    for (const [n, v] of pa) expect(maxAbsDiff(pb.get(n)!, v), n).toBe(0);
+    const strip = (h: typeof ta.logHistory) => h.filter((e) => 'loss' in e || 'eval_loss' in e).map((e) => ({ ...e, eval_runtime: 0, eval_samples_per_second: 0 }));
+    expect(strip(tb.logHistory)).toEqual(strip(ta.logHistory));
+    expect(ta.logHistory.filter((e) => 'eval_loss' in e).map((e) => e.step)).toEqual([4, 8]);
+    for (const x of [ta, tb, a, b]) x.dispose();
+  });
+
+  it('skips non-finite steps, leaves the weights as they were, and stops after 3 in a row', async () => {
+    const m = GPT2.fromArrays(ref.config, ref.weights);
+    const old = m.params.get('ln_f.weight')!;
+    m.params.set('ln_f.weight', tf.fill(old.shape, NaN));
+    old.dispose();
+    const before = await params(m);
+    const warnings: string[] = [];
+    const t = new Trainer(m, data, resolveArgs({ max_steps: 10, logging_steps: 3, per_device_train_batch_size: 1 }), 'wasm', { onWarning: (w) => warnings.push(w) });
+    const err = await t.train().then(() => null, (e) => e);
+    expect(err).toBeInstanceOf(TrainingStopped);
+    expect(err.message).toMatch(/not finite for 3 steps in a row/);
+    expect(warnings[0]).toMatch(/3 of the last 3 steps had a non-finite loss or gradient/);
+    const after = await params(m);
+    for (const [n, v] of before) if (n !== 'ln_f.weight') expect(maxAbsDiff(after.get(n)!, v), n).toBe(0);
+    t.dispose(); m.dispose();
+  });
+
+  it('keeps the tensor count flat over 200 steps', async () => {
+    const m = GPT2.fromArrays(ref.config, ref.weights);
+    const counts: number[] = [];
+    const t = new Trainer(m, data, resolveArgs({ max_steps: 200, logging_steps: 10, eval_steps: 50, per_device_train_batch_size: 1 }), 'wasm', {
+      onProgress: (p) => { if (p.step % 50 === 0) counts.push(tf.memory().numTensors); },
+    });
+    await t.train();
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts).size).toBe(1);
+    t.dispose(); m.dispose();
+  });
 });

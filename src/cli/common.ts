@@ -1,0 +1,29 @@
+// What every CLI command shares: the backend flag, loading a model folder, and token files.
+import { readFile } from 'node:fs/promises';
+import { initBackend, BACKENDS, type BackendChoice } from '../core/backend';
+import { readModelFolder, type ModelFolder } from '../core/io/model_folder';
+import { GPT2 } from '../core/gpt2/model';
+import { dirSource } from '../node/fs_source';
+import { readTokenFile } from '../core/data';
+import { UsageError, type FlagSpecs } from './flags';
+import path from 'node:path';
+
+export const BACKEND_FLAG: FlagSpecs = {
+  backend: { type: 'string', help: `TensorFlow.js backend: ${['auto', ...BACKENDS].join(', ')} (Node has wasm and cpu)`, default: 'wasm' },
+};
+
+export async function startBackend(choice: string): Promise<string> {
+  if (!['auto', ...BACKENDS].includes(choice)) throw new UsageError(`--backend must be one of auto, ${BACKENDS.join(', ')}; got "${choice}"`);
+  const report = await initBackend(choice as BackendChoice);
+  return report.backend;
+}
+
+export async function loadModel(dir: string): Promise<{ model: GPT2; folder: ModelFolder }> {
+  const folder = await readModelFolder(await dirSource(dir));
+  return { model: GPT2.fromArrays(folder.config, folder.weights), folder };
+}
+
+export async function readTokens(file: string): Promise<Uint16Array> {
+  const bytes = await readFile(file).catch(() => { throw new UsageError(`${file}: cannot read the tokens file`); });
+  return readTokenFile({ name: path.basename(file), bytes: new Uint8Array(bytes) });
+}

@@ -1,0 +1,49 @@
+// Writing folders so that no reader ever sees a half-written one: files go to a temporary sibling first and are
+// renamed into place (rename is atomic on POSIX file systems). A process killed mid-save leaves at most a
+// `.tmp-*` folder behind, which loading ignores.
+import { mkdir, rename, rm, writeFile, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DataError, type DataFile } from '../core/data';
+
+/** Writes `files` as the folder `dir`, replacing an older one of that name only once the new one is complete. */
+export async function writeFolderAtomic(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  for (const [name, bytes] of files) await writeFile(path.join(tmp, name), bytes);
+  const old = `${dir}.old-${process.pid}`;
+  const exists = await stat(dir).then(() => true, () => false);
+  if (exists) await rename(dir, old);
+  await rename(tmp, dir);
+  if (exists) await rm(old, { recursive: true, force: true });
+}
+
+/** Writes each file next to its final name, then renames it over: every file is whole or absent. */
+export async function writeFilesAtomic(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of files) {
+    const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
+    await writeFile(tmp, bytes);
+    await rename(tmp, path.join(dir, name));
+  }
+}
+
+export async function readFolder(dir: string): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const name of await readdir(dir)) {
+    const p = path.join(dir, name);
+    if ((await stat(p)).isFile()) out.set(name, new Uint8Array(await readFile(p)));
+  }
+  return out;
+}
+
+export async function readDataFile(p: string): Promise<DataFile> {
+  const bytes = await readFile(p).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(`${p}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, expected a file' : e.message}`);
+  });
+  return { name: path.basename(p), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/** True when `dir` exists and holds anything. */
+export async function isNonEmptyDir(dir: string): Promise<boolean> {
+  return readdir(dir).then((f) => f.length > 0, () => false);
+}
