@@ -2,12 +2,19 @@
 // and the model folder it was made with. Shared by the Node tests of the model, the trainer and the CLI.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fixture } from './fixtures';
+import { fixture, REPO_ROOT } from './fixtures';
 import { parseSafetensors, type SafetensorsFile } from '../src/core/io/safetensors';
 import { parseConfig, type GPT2Config } from '../src/core/gpt2/config';
 import { readParameters } from '../src/core/gpt2/weights';
 
+/** The shared fixtures (with logits and greedy continuations). */
 export const REFERENCES = ['tiny-gpt2', 'tiny-gpt2-v512'] as const;
+/**
+ * Plus test/fixtures/unseen, made by scripts/make_reference.py with PyTorch: a model folder no other test uses,
+ * with other sizes, n_inner and epsilon, F16 storage, `transformer.` keys, lm_head.weight and attn.bias buffers,
+ * and runs with other schedules, accumulation and clipping.
+ */
+export const ALL_REFERENCES = [...REFERENCES, 'unseen'] as const;
 
 export interface TrainingRun {
   args: Record<string, number | string>;
@@ -19,8 +26,8 @@ export interface Reference {
   name: string;
   run: {
     num_blocks: number; block_size: number; eval_loss: number;
-    logits_positions: 'all' | Array<[number, number]>;
-    generate: { prompt_ids: number[]; max_new_tokens: number; greedy_new_ids: number[]; top5_logprobs: Array<Array<[number, number]>> };
+    logits_positions?: 'all' | Array<[number, number]>;
+    generate?: { prompt_ids: number[]; max_new_tokens: number; greedy_new_ids: number[]; top5_logprobs: Array<Array<[number, number]>> };
     runs: Record<string, TrainingRun>;
   };
   modelDir: string;
@@ -31,7 +38,7 @@ export interface Reference {
 }
 
 export function loadReference(name: string): Reference {
-  const dir = fixture('reference', name);
+  const dir = name === 'unseen' ? path.join(REPO_ROOT, 'test', 'fixtures', 'unseen') : fixture('reference', name);
   const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
   const modelDir = path.resolve(dir, run.model_dir);
   const u16 = readFileSync(path.join(dir, run.blocks));

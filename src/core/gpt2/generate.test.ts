@@ -14,7 +14,7 @@ describe.each(['cpu', 'wasm'] as const)('generate on %s', (backend) => {
     it('greedy ids and top-5 log-probabilities', async () => {
       const ref = loadReference(name);
       const model = GPT2.fromArrays(ref.config, ref.weights);
-      const g = ref.run.generate;
+      const g = ref.run.generate!;
       const dataSync = vi.spyOn(tf.Tensor.prototype, 'dataSync');
       const [seq] = await generate(model, g.prompt_ids, { maxNewTokens: g.max_new_tokens, eosTokenId: null, logprobs: 5 });
       expect(dataSync).not.toHaveBeenCalled(); // reads are asynchronous
@@ -29,8 +29,8 @@ describe.each(['cpu', 'wasm'] as const)('generate on %s', (backend) => {
 
   describe('options', () => {
     const ref = loadReference('tiny-gpt2-v512');
-    const prompt = ref.run.generate.prompt_ids; // 8 tokens; n_positions is 64
-    const greedy = ref.run.generate.greedy_new_ids; // 40 tokens
+    const prompt = ref.run.generate!.prompt_ids; // 8 tokens; n_positions is 64
+    const greedy = ref.run.generate!.greedy_new_ids; // 40 tokens
     let model: GPT2;
     beforeAll(() => { model = GPT2.fromArrays(ref.config, ref.weights); });
     afterAll(() => model.dispose());

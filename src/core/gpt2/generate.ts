@@ -28,8 +28,8 @@ export interface GenerateOptions {
   logprobs?: number;
   /** Default true; false re-encodes the whole window for every token (for benchmarks). */
   useCache?: boolean;
-  /** Called for every generated token, in order, for streaming. */
-  onToken?: (seq: number, id: number) => void | Promise<void>;
+  /** Called for every generated token, in order, for streaming; `top` is its position's logprobs entry (opts.logprobs). */
+  onToken?: (seq: number, id: number, top?: Array<{ id: number; logprob: number }>) => void | Promise<void>;
   /** Checked before each token; generation stops early and returns what it has (an AbortSignal fits). */
   signal?: { aborted: boolean };
 }
@@ -105,7 +105,7 @@ export async function generate(model: GPT2, promptIds: number[], opts: GenerateO
           out[b].logprobs!.push(li.map((tid, i) => ({ id: tid, logprob: lv[i] })));
         }
         if (id === eos) done[b] = true;
-        await opts.onToken?.(b, id);
+        await opts.onToken?.(b, id, out[b].logprobs?.at(-1));
       }
       if (done.every(Boolean)) break;
     }
