@@ -124,6 +124,8 @@ export async function run(v: FlagValues): Promise<void> {
     process.off('SIGINT', onSigint);
     bar.done();
   }
+  // The optimizer's moments (twice the model's size) are not part of the output: free them before serializing.
+  trainer.dispose();
   const final: FolderFiles = await modelFolderFiles(model, folder);
   final.set('trainer_state.json', jsonFile(trainer.trainerState()));
   final.set('training_args.json', jsonFile({ ...args, output_dir: outputDir, block_size: blockSize, backend }));
@@ -133,5 +135,4 @@ export async function run(v: FlagValues): Promise<void> {
   if (lastEval) final.set('eval_results.json', jsonFile(lastEval));
   await writeFilesAtomic(outputDir, final);
   console.error(`saved to ${outputDir}`);
-  trainer.dispose();
 }

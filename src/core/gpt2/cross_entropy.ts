@@ -8,6 +8,12 @@ import { materializesTransposes } from './matmul';
 /** About 32 MB of logits per chunk. */
 const CHUNK_ELEMENTS = 8 * 1024 * 1024;
 
+/** One chunk of rows: its losses, and its gradients given the upstream gradient dy [n]. */
+interface ChunkOps {
+  losses(hc: tf.Tensor2D, w: tf.Tensor2D, t: tf.Tensor1D): tf.Tensor;
+  grads(hc: tf.Tensor2D, w: tf.Tensor2D, t: tf.Tensor1D, dy: tf.Tensor): [dh: tf.Tensor, dw: tf.Tensor];
+}
+
 /**
  * Per-row cross-entropy of `h @ wteᵀ` against `targets`: h [N, C], wte [V, C], targets int32 [N] → losses [N].
  * Differentiable in h and wte.
@@ -18,64 +24,85 @@ export function lmHeadCrossEntropy(h: tf.Tensor2D, wte: tf.Tensor2D, targets: tf
   const rows = Math.max(1, Math.min(N, Math.floor(CHUNK_ELEMENTS / V)));
   const chunks: Array<[number, number]> = [];
   for (let s = 0; s < N; s += rows) chunks.push([s, Math.min(rows, N - s)]);
-  // On CPU-side backends products are fast only untransposed: transpose wte once per pass, not once per chunk.
-  const flip = materializesTransposes();
-  const head = (w: tf.Tensor2D) => (flip ? w.transpose() : w) as tf.Tensor2D;
-  const logitsOf = (hc: tf.Tensor, wh: tf.Tensor2D) => tf.matMul(hc as tf.Tensor2D, wh, false, !flip);
+  const ops = materializesTransposes() ? vocabMajor : tf.getBackend() === 'cpu' ? hostRows : rowMajor;
 
   // customGrad passes the inputs then the save function through one rest parameter.
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [hh, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([hh, w, targets]); // targets too: the caller's tidy would dispose them before the backward pass
     const value = tf.tidy(() => {
-      const wh = head(w);
-      const parts = chunks.map(([s, n]) => tf.tidy(() => rowLosses(logitsOf(hh.slice([s, 0], [n, -1]), wh), targets.slice(s, n))));
+      const parts = chunks.map(([s, n]) => tf.tidy(() => ops.losses(hh.slice([s, 0], [n, -1]), w, targets.slice(s, n))));
       return (parts.length === 1 ? parts[0] : tf.concat(parts)) as tf.Tensor1D;
     });
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const [hs, ws, ts] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        const wh = head(ws);
-        let dwh: tf.Tensor | null = null; // gradient of the head as used: [C, V] when flipped, else [V, C]
+        let dw: tf.Tensor | null = null;
         const dh: tf.Tensor[] = [];
         for (const [s, n] of chunks) {
-          const hc = hs.slice([s, 0], [n, -1]);
-          const g = rowGrads(logitsOf(hc, wh), ts.slice(s, n), dy.slice(s, n));
-          dh.push(tf.matMul(g, ws));
-          const part = flip ? tf.matMul(hc.transpose(), g) : tf.matMul(g, hc, true, false);
-          dwh = dwh ? dwh.add(part) : part;
+          const [dhc, dwc] = tf.tidy(() => ops.grads(hs.slice([s, 0], [n, -1]), ws, ts.slice(s, n), dy.slice(s, n)));
+          dh.push(dhc);
+          if (dw) { const sum: tf.Tensor = dw.add(dwc); tf.dispose([dw, dwc]); dw = sum; } else dw = dwc;
         }
-        return [dh.length === 1 ? dh[0] : tf.concat(dh), flip ? dwh!.transpose() : dwh!];
+        return [dh.length === 1 ? dh[0] : tf.concat(dh), dw!];
       }),
     };
   });
   return f(h, wte) as tf.Tensor1D;
 }
 
-/** Cross-entropy of each row of logits [n, V] against its target. */
-function rowLosses(logits: tf.Tensor, t: tf.Tensor1D): tf.Tensor {
-  if (tf.getBackend() === 'cpu') return cpuRows(logits, t, null);
-  const [n, V] = logits.shape;
-  // logits[i, t_i] through a flat gather: exact, and without a one-hot [n, V] product.
-  const picked = tf.gather(logits.reshape([-1]), t.add(tf.range(0, n * V, V, 'int32')));
-  return tf.logSumExp(logits, 1).sub(picked);
-}
-
-/** d loss / d logits, scaled by the upstream gradient dy [n]: (softmax(row) − onehot(target)) · dy. */
-function rowGrads(logits: tf.Tensor, t: tf.Tensor1D, dy: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() === 'cpu') return cpuRows(logits, t, dy);
-  const [n, V] = logits.shape;
-  return tf.softmax(logits)
-    .sub(tf.oneHot(t, V).cast('float32')) // int32 then cast: wasm's OneHot ignores its dtype argument
-    .mul(dy.reshape([n, 1]));
-}
+/** Logits as [n, V]: GPU backends, where a transposed operand costs nothing. */
+const rowMajor: ChunkOps = {
+  losses(hc, w, t) {
+    const logits = tf.matMul(hc, w, false, true);
+    const [n, V] = logits.shape;
+    // logits[i, t_i] through a flat gather: exact, and without a one-hot [n, V] product.
+    return tf.logSumExp(logits, 1).sub(tf.gather(logits.reshape([-1]), t.add(tf.range(0, n * V, V, 'int32'))));
+  },
+  grads(hc, w, t, dy) {
+    const logits = tf.matMul(hc, w, false, true);
+    const [n, V] = logits.shape;
+    const g = tf.softmax(logits).sub(tf.oneHot(t, V).cast('float32')).mul(dy.reshape([n, 1]));
+    return [tf.matMul(g, w), tf.matMul(g, hc, true, false)];
+  },
+};
 
 /**
- * The same two computations in plain JavaScript for the cpu backend, whose generic elementwise kernels take
- * ~250 ns an element (Softmax alone 2.5 s of a 10 s tiny-model step); its data is already on the host, so reading
- * it costs nothing. Returns losses [n] when dy is null, else the gradient [n, V].
+ * Logits as [V, n], for wasm: XNNPACK runs w·hᵀ ([V, C]·[C, n]) at full speed while h·wᵀ needs either a slow
+ * transposed product or a [C, V] copy of wte (154 MB for GPT-2, twice per step); here only the small h and g are
+ * transposed.
  */
+const vocabMajor: ChunkOps = {
+  losses(hc, w, t) {
+    const logitsT = tf.matMul(w, hc.transpose());
+    const n = logitsT.shape[1];
+    return tf.logSumExp(logitsT, 0).sub(tf.gather(logitsT.reshape([-1]), t.mul(tf.scalar(n!, 'int32')).add(tf.range(0, n!, 1, 'int32'))));
+  },
+  grads(hc, w, t, dy) {
+    const logitsT = tf.matMul(w, hc.transpose());
+    const [V, n] = logitsT.shape;
+    const target = tf.equal(tf.range(0, V, 1, 'int32').reshape([V, 1]), t.reshape([1, n])).cast('float32');
+    const gT = tf.exp(logitsT.sub(tf.logSumExp(logitsT, 0, true))).sub(target).mul(dy.reshape([1, n]));
+    return [tf.matMul(gT.transpose(), w), tf.matMul(gT, hc)];
+  },
+};
+
+/**
+ * The cpu backend: the row computations in plain JavaScript, since its generic elementwise kernels take ~250 ns
+ * an element (Softmax alone was 2.5 s of a 10 s tiny-model step); its data is on the host already.
+ */
+const hostRows: ChunkOps = {
+  losses: (hc, w, t) => cpuRows(rowMajorLogits(hc, w), t, null),
+  grads(hc, w, t, dy) {
+    const g = cpuRows(rowMajorLogits(hc, w), t, dy) as tf.Tensor2D;
+    return [tf.matMul(g, w), tf.matMul(g, hc, true, false)];
+  },
+};
+
+const rowMajorLogits = (hc: tf.Tensor2D, w: tf.Tensor2D) => tf.matMul(hc, w, false, true);
+
+/** Returns losses [n] when dy is null, else the gradient [n, V] of the loss rows scaled by dy. */
 function cpuRows(logits: tf.Tensor, t: tf.Tensor1D, dy: tf.Tensor | null): tf.Tensor {
   const [n, V] = logits.shape;
   const x = logits.dataSync() as Float32Array, ts = t.dataSync(), d = dy?.dataSync();

@@ -18,6 +18,11 @@ export interface ForwardOptions {
   dropout?: number;
   /** Seed for the dropout masks of this call. */
   seed?: number;
+  /**
+   * The rows of wte for the ids ([B·T, C]), when the caller takes the embedding's gradient itself (the trainer does,
+   * to save memory); by default they are looked up here.
+   */
+  tokenEmbeddings?: tf.Tensor2D;
   /** KV cache: read for the earlier positions, and replaced by one that includes this call's positions. */
   cache?: LayerCache[];
 }
@@ -58,7 +63,7 @@ export class GPT2 {
     const drop = (x: tf.Tensor, rate: number) =>
       opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, seed++) : x;
 
-    const tok = tf.gather(this.p('wte.weight'), ids.reshape([-1]));
+    const tok = opts.tokenEmbeddings ?? embed(this.p('wte.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D);
     const pos = this.p('wpe.weight').slice([past, 0], [T, c.n_embd]);
     let x = drop(tok.reshape([B, T, c.n_embd]).add(pos).reshape([B * T, c.n_embd]), c.embd_pdrop) as tf.Tensor2D;
     const mask = causalMask(T, past);
@@ -131,9 +136,46 @@ export class GPT2 {
   }
 }
 
-/** gelu_new: GPT-2's tanh approximation of GELU. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+/**
+ * gelu_new, GPT-2's tanh approximation of GELU: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Its gradient is
+ * written out so that only x is kept for the backward pass, not the five [tokens × n_inner] intermediates that
+ * autodiff would keep.
+ */
 export function geluNew(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => x.mul(0.5).mul(tf.tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1)));
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([xi]);
+    const value = tf.tidy(() => xi.mul(0.5).mul(tf.tanh(xi.add(xi.mul(xi).mul(xi).mul(0.044715)).mul(GELU_C)).add(1)));
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => tf.tidy(() => {
+        const x2 = xs.square();
+        const t = tf.tanh(xs.mul(x2.mul(0.044715).add(1)).mul(GELU_C));
+        // d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)
+        const dt = tf.scalar(1).sub(t.square()).mul(x2.mul(3 * 0.044715).add(1)).mul(xs).mul(0.5 * GELU_C);
+        return dy.mul(t.add(1).mul(0.5).add(dt));
+      }),
+    };
+  });
+  return f(x);
+}
+
+/**
+ * Token embedding: rows of wte. Its gradient is the scatter-add of dy into the rows used (UnsortedSegmentSum);
+ * tf.gather's own gradient adds a full-size transpose of that [vocab × n_embd] result (154 MB for GPT-2).
+ */
+function embed(wte: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [w, i, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([i]);
+    return {
+      value: tf.gather(w, i),
+      gradFunc: (dy: tf.Tensor, [is]: tf.Tensor[]) => [tf.unsortedSegmentSum(dy, is as tf.Tensor1D, w.shape[0]), tf.zerosLike(is)],
+    };
+  });
+  return f(wte, ids) as tf.Tensor2D;
 }
 
 /** Additive mask [T, past+T]: query i (at absolute position past+i) sees keys 0..past+i. */

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT2 } from '../gpt2/model';
 import { savedKey } from '../gpt2/weights';
-import { writeSafetensors } from './safetensors';
+import { safetensorsLayout } from './safetensors';
 import type { GPT2Tokenizer } from '../tokenizer';
 
 export type FolderFiles = Map<string, Uint8Array>;
@@ -17,11 +17,18 @@ export interface ModelMeta {
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
 export const jsonFile = json;
 
-/** Reads tensors back (asynchronously) as float32 safetensors under `key(name)`. */
+/**
+ * Reads tensors back (asynchronously, one at a time) into a float32 safetensors file under `key(name)`: only the
+ * file and one tensor's copy are held at once, not a second copy of every weight.
+ */
 export async function tensorsToSafetensors(tensors: Map<string, tf.Tensor>, key: (name: string) => string = (n) => n, metadata?: Record<string, string>): Promise<Uint8Array> {
-  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-  for (const [name, t] of tensors) out[key(name)] = { shape: t.shape, data: (await t.data()) as Float32Array };
-  return writeSafetensors(out, metadata);
+  const layout = safetensorsLayout(Object.fromEntries([...tensors].map(([n, t]) => [key(n), t.shape])), metadata);
+  const out = layout.allocate();
+  for (const [name, t] of tensors) {
+    const d = (await t.data()) as Float32Array;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), layout.dataStart + layout.at.get(key(name))!);
+  }
+  return out;
 }
 
 /** config.json, generation_config.json, model.safetensors and the tokenizer files. */

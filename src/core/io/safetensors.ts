@@ -94,28 +94,44 @@ function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Serializes float32 tensors as safetensors F32, keys sorted as `save_pretrained` writes them. */
-export function writeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
-  const names = Object.keys(tensors).sort();
+/**
+ * The layout of a float32 safetensors file: its header bytes and each tensor's byte offset, keys sorted as
+ * `save_pretrained` writes them. Filling the data in tensor by tensor keeps one copy of the weights in memory.
+ */
+export function safetensorsLayout(shapes: Record<string, number[]>, metadata: Record<string, string> = { format: 'pt' }) {
+  const names = Object.keys(shapes).sort();
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
+  const at = new Map<string, number>();
   for (const name of names) {
-    const bytes = tensors[name].data.byteLength;
-    header[name] = { dtype: 'F32', shape: tensors[name].shape, data_offsets: [offset, offset + bytes] };
+    const bytes = 4 * shapes[name].reduce((a, d) => a * d, 1);
+    header[name] = { dtype: 'F32', shape: shapes[name], data_offsets: [offset, offset + bytes] };
+    at.set(name, offset);
     offset += bytes;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
   const headerBytes = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
   headerBytes.set(json);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
-  for (const name of names) {
+  const dataStart = 8 + headerBytes.length;
+  const total = dataStart + offset;
+  /** A file buffer with the header written; tensors go at `dataStart + at.get(name)`. */
+  const allocate = () => {
+    const out = new Uint8Array(total);
+    new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+    out.set(headerBytes, 8);
+    return out;
+  };
+  return { names, at, dataStart, total, allocate };
+}
+
+/** Serializes float32 tensors as safetensors F32. */
+export function writeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
+  const layout = safetensorsLayout(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.shape])), metadata);
+  const out = layout.allocate();
+  for (const name of layout.names) {
     const d = tensors[name].data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), pos);
-    pos += d.byteLength;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), layout.dataStart + layout.at.get(name)!);
   }
   return out;
 }

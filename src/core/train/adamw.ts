@@ -1,37 +1,60 @@
 // AdamW as torch.optim.AdamW computes it (decoupled weight decay, bias-corrected moments), with Trainer's groups,
-// global-norm gradient clipping, and a device-side guard that skips the update when the loss or a gradient is not
-// finite. Everything stays on the device: no value is read back to the CPU here.
+// global-norm gradient clipping (torch.nn.utils.clip_grad_norm_), and a guard that skips the update when the loss
+// or a gradient is not finite.
+//
+// Two implementations of the same arithmetic:
+// - on GPU backends, tf ops that stay on the device: nothing is read back inside a step;
+// - on the CPU-side backends (wasm, cpu), one loop over the tensors' memory per parameter, writing the update into
+//   a fresh tensor (wasm) or in place (cpu), with the moments in plain Float32Arrays. Op by op, tf would allocate
+//   several parameter-sized temporaries per tensor (GPT-2's wte is 154 MB) inside the wasm heap, which cannot
+//   exceed 4 GB and never shrinks: GPT-2 124M then dies with "memory access out of bounds". Reading back is free
+//   there, so nothing is lost by leaving the device.
 import * as tf from '@tensorflow/tfjs';
 import { decays } from '../gpt2/weights';
+import { hostMemory, isHostBackend, ownsMemory } from '../backend/host_memory';
 
 export interface AdamWConfig { beta1: number; beta2: number; epsilon: number; weightDecay: number; maxGradNorm: number }
 
-export class AdamW {
-  /** First and second moments (exp_avg, exp_avg_sq) per parameter name. */
-  readonly m = new Map<string, tf.Tensor>();
-  readonly v = new Map<string, tf.Tensor>();
+/** The optimizer's state as checkpoints store it: step count and both moments per parameter. */
+export interface AdamWState { step: number; m: Map<string, Float32Array>; v: Map<string, Float32Array> }
+
+export interface AdamW {
   /**
-   * Steps taken so far (torch's `state["step"]`), for the bias corrections. It counts skipped non-finite steps too:
-   * knowing which were skipped would mean reading the flag back inside the step.
+   * One update of `params` from `grads` (consumed). Returns the gradient L2 norm before clipping and a 0/1 flag of
+   * whether the update was applied, as scalar tensors the caller owns. The step count includes skipped steps:
+   * on a GPU, knowing which were skipped would mean reading the flag back inside the step.
    */
-  step = 0;
+  apply(params: Map<string, tf.Tensor>, grads: Map<string, tf.Tensor>, lr: number, loss: tf.Scalar): { gradNorm: tf.Scalar; applied: tf.Scalar };
+  exportState(): Promise<AdamWState>;
+  importState(s: AdamWState, shapes: Map<string, number[]>): void;
+  dispose(): void;
+}
+
+export function createAdamW(cfg: AdamWConfig): AdamW {
+  return isHostBackend() ? new HostAdamW(cfg) : new DeviceAdamW(cfg);
+}
+
+/** torch's bias corrections for step t (1-based). */
+function corrections(cfg: AdamWConfig, t: number) {
+  return { bc1: 1 - cfg.beta1 ** t, bc2Sqrt: Math.sqrt(1 - cfg.beta2 ** t) };
+}
+
+class DeviceAdamW implements AdamW {
+  private readonly m = new Map<string, tf.Tensor>();
+  private readonly v = new Map<string, tf.Tensor>();
+  private step = 0;
 
   constructor(readonly cfg: AdamWConfig) {}
 
-  /**
-   * One update of `params` (replaced in the map; old tensors disposed) from `grads` (consumed).
-   * Returns the global gradient L2 norm before clipping and a 0/1 flag of whether the update was applied,
-   * as scalar tensors the caller owns.
-   */
-  apply(params: Map<string, tf.Tensor>, grads: Map<string, tf.Tensor>, lr: number, loss: tf.Scalar): { gradNorm: tf.Scalar; applied: tf.Scalar } {
+  apply(params: Map<string, tf.Tensor>, grads: Map<string, tf.Tensor>, lr: number, loss: tf.Scalar) {
     const { beta1, beta2, epsilon, weightDecay, maxGradNorm } = this.cfg;
-    this.step += 1;
-    const bc1 = 1 - beta1 ** this.step;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.step);
+    const { bc1, bc2Sqrt } = corrections(this.cfg, ++this.step);
     const { gradNorm, applied, scale } = tf.tidy(() => {
-      const gradNorm = tf.addN([...grads.values()].map((g) => g.square().sum())).sqrt() as tf.Scalar;
+      // stack, not addN: tfjs-backend-webgpu's AddN binds every input to one shader, and past the device's
+      // maxStorageBuffersPerShaderStage (8 to 10) its pipeline fails silently and the sum is garbage.
+      const gradNorm = tf.stack([...grads.values()].map((g) => g.square().sum())).sum().sqrt() as tf.Scalar;
       const finite = tf.logicalAnd(tf.isFinite(gradNorm), tf.isFinite(loss));
-      // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
+      // clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
       const scale = maxGradNorm > 0 ? tf.minimum(tf.scalar(maxGradNorm).div(gradNorm.add(1e-6)), 1) : tf.scalar(1);
       return { gradNorm, applied: finite.cast('float32') as tf.Scalar, scale };
     });
@@ -55,8 +78,90 @@ export class AdamW {
     return { gradNorm, applied };
   }
 
+  async exportState(): Promise<AdamWState> {
+    const read = async (src: Map<string, tf.Tensor>) => new Map(await Promise.all([...src].map(async ([n, t]) => [n, (await t.data()) as Float32Array] as const)));
+    return { step: this.step, m: await read(this.m), v: await read(this.v) };
+  }
+
+  importState(s: AdamWState, shapes: Map<string, number[]>): void {
+    this.dispose();
+    this.step = s.step;
+    for (const [n, shape] of shapes) {
+      this.m.set(n, tf.tensor(s.m.get(n)!, shape));
+      this.v.set(n, tf.tensor(s.v.get(n)!, shape));
+    }
+  }
+
   dispose(): void {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+    this.m.clear(); this.v.clear();
+  }
+}
+
+/**
+ * Where a parameter's update is written. cpu: in place, when no other tensor shares the memory. wasm: always a new
+ * tensor, since XNNPACK keeps its own packed copy of a matmul's weights, cached by tensor id, and would go on using
+ * the old values of a weight changed in place. One parameter at a time, that costs one parameter's size.
+ */
+function updateTarget(p: tf.Tensor): tf.Tensor {
+  if (tf.getBackend() === 'cpu' && ownsMemory(p)) return p;
+  const backend = tf.backend() as unknown as { makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo };
+  if (backend.makeOutput) return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(p.shape, 'float32'));
+  return tf.zeros(p.shape);
+}
+
+class HostAdamW implements AdamW {
+  private m = new Map<string, Float32Array>();
+  private v = new Map<string, Float32Array>();
+  private step = 0;
+
+  constructor(readonly cfg: AdamWConfig) {}
+
+  apply(params: Map<string, tf.Tensor>, grads: Map<string, tf.Tensor>, lr: number, loss: tf.Scalar) {
+    const { beta1, beta2, epsilon, weightDecay, maxGradNorm } = this.cfg;
+    const { bc1, bc2Sqrt } = corrections(this.cfg, ++this.step);
+    let sq = 0;
+    for (const g of grads.values()) {
+      const x = hostMemory(g);
+      for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
+    }
+    const norm = Math.sqrt(sq);
+    const finite = Number.isFinite(norm) && Number.isFinite(loss.dataSync()[0]);
+    const scale = maxGradNorm > 0 ? Math.min(maxGradNorm / (norm + 1e-6), 1) : 1;
+    const step = lr / bc1;
+    for (const [name, g] of grads) {
+      if (finite) {
+        const p = params.get(name)!;
+        const n = p.size;
+        let m = this.m.get(name), v = this.v.get(name);
+        if (!m || !v) { m = new Float32Array(n); v = new Float32Array(n); this.m.set(name, m); this.v.set(name, v); }
+        const decay = weightDecay > 0 && decays(name) ? 1 - lr * weightDecay : 1;
+        const out = updateTarget(p);
+        const gs = hostMemory(g), ps = hostMemory(p), qs = hostMemory(out);
+        for (let i = 0; i < n; i++) {
+          const gi = gs[i] * scale;
+          m[i] = beta1 * m[i] + (1 - beta1) * gi;
+          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+          qs[i] = ps[i] * decay - step * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + epsilon));
+        }
+        if (out !== p) { p.dispose(); params.set(name, out); }
+      }
+      g.dispose();
+    }
+    return { gradNorm: tf.scalar(norm), applied: tf.scalar(finite ? 1 : 0) };
+  }
+
+  async exportState(): Promise<AdamWState> {
+    return { step: this.step, m: new Map(this.m), v: new Map(this.v) };
+  }
+
+  importState(s: AdamWState): void {
+    this.step = s.step;
+    this.m = new Map([...s.m].map(([n, a]) => [n, Float32Array.from(a)]));
+    this.v = new Map([...s.v].map(([n, a]) => [n, Float32Array.from(a)]));
+  }
+
+  dispose(): void {
     this.m.clear(); this.v.clear();
   }
 }

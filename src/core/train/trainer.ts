@@ -6,13 +6,14 @@
 // Inside a step nothing is read back from the device: losses, grad norms and the non-finite guard are kept as device
 // scalars and read asynchronously once per logging step, so a GPU backend never stalls the queue.
 import * as tf from '@tensorflow/tfjs';
-import type { GPT2 } from '../gpt2/model';
-import { AdamW } from './adamw';
+import type { GPT2, ForwardOptions } from '../gpt2/model';
+import { hostMemory, isHostBackend, ownsMemory } from '../backend/host_memory';
+import { createAdamW, type AdamW } from './adamw';
 import type { TrainingArguments } from './args';
 import { lrLambda, warmupSteps } from './schedule';
 import { mixSeed, permutation } from '../random';
-import { tensorsToSafetensors, jsonFile, type FolderFiles } from '../io/export';
-import { parseSafetensors } from '../io/safetensors';
+import { jsonFile, type FolderFiles } from '../io/export';
+import { parseSafetensors, writeSafetensors } from '../io/safetensors';
 
 /** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
 export interface BlockDataset {
@@ -46,6 +47,19 @@ export interface TrainerHooks {
 
 export class TrainingStopped extends Error {}
 
+/** table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends). */
+function addRows(table: tf.Tensor, ids: tf.Tensor1D, rows: tf.Tensor): tf.Tensor {
+  if (!isHostBackend() || !ownsMemory(table)) {
+    const sum = table.add(tf.unsortedSegmentSum(rows, ids, table.shape[0]));
+    table.dispose();
+    return sum;
+  }
+  const idx = ids.dataSync(), src = rows.dataSync() as Float32Array;
+  const dst = hostMemory(table), C = table.shape[1]!;
+  for (let i = 0; i < idx.length; i++) for (let j = 0; j < C; j++) dst[idx[i] * C + j] += src[i * C + j];
+  return table;
+}
+
 /** Reads scalars back in one asynchronous transfer. */
 async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
   const packed = tf.stack(ts);
@@ -74,7 +88,7 @@ export class Trainer {
   constructor(readonly model: GPT2, readonly data: BlockDataset, readonly args: TrainingArguments, readonly backend: string, readonly hooks: TrainerHooks = {}) {
     const a = args;
     if (data.train.length === 0) throw new Error('the dataset has no training blocks');
-    this.optimizer = new AdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
+    this.optimizer = createAdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
     const microBatches = Math.ceil(data.train.length / a.per_device_train_batch_size);
     // Trainer: num_update_steps_per_epoch = len(dataloader) // gradient_accumulation_steps, at least 1.
     this.stepsPerEpoch = Math.max(1, Math.floor(microBatches / a.gradient_accumulation_steps));
@@ -109,12 +123,31 @@ export class Trainer {
     return tf.tensor2d(flat, [blockIds.length, T], 'int32');
   }
 
+  /**
+   * Loss and gradients of one micro-batch, the loss divided by the accumulation steps as Trainer does before
+   * backward. The token embeddings enter as an input of their own and their gradient is scattered into wte's here:
+   * through autodiff, wte's two uses would each hold a [vocab × n_embd] gradient, plus their sum, at the end of the
+   * backward pass (460 MB for GPT-2, the peak of a wasm step).
+   */
+  private gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+    const params = this.model.params;
+    const names = [...params.keys()];
+    const wte = params.get('wte.weight')!;
+    const flat = ids.reshape([-1]) as tf.Tensor1D;
+    const rows = tf.gather(wte, flat) as tf.Tensor2D;
+    const { value, grads: g } = tf.valueAndGrads((...xs: tf.Tensor[]) =>
+      this.model.loss(ids, { ...opts, tokenEmbeddings: xs[xs.length - 1] as tf.Tensor2D }).div(accum) as tf.Scalar)([...names.map((n) => params.get(n)!), rows]);
+    const grads = new Map(names.map((n, i) => [n, g[i]]));
+    grads.set('wte.weight', addRows(grads.get('wte.weight')!, flat, g[names.length]));
+    tf.dispose([flat, rows, g[names.length]]);
+    return { value, grads };
+  }
+
   /** One optimizer step: accumulate gradients over the micro-batches, then AdamW. Enqueues device work only. */
   private step(): void {
     const s = this.globalStep;
     const accum = this.args.gradient_accumulation_steps;
-    const params = this.model.params;
-    const names = [...params.keys()];
+    const names = [...this.model.params.keys()];
     let grads: Map<string, tf.Tensor> | null = null;
     let stepLoss: tf.Scalar | null = null;
     for (let a = 0; a < accum; a++) {
@@ -122,18 +155,17 @@ export class Trainer {
       const ids = this.batchTensor(this.microBatch(k));
       this.tokensSeen += ids.size;
       const opts = { training: true, dropout: this.args.dropout ?? undefined, seed: mixSeed(this.args.seed, k, 0x5eed) };
-      // Trainer divides each micro-batch's loss by the accumulation steps before backward.
-      const { value, grads: g } = tf.valueAndGrads(() => this.model.loss(ids, opts).div(accum) as tf.Scalar)(names.map((n) => params.get(n)!));
+      const { value, grads: g } = this.gradients(ids, opts, accum);
       ids.dispose();
       if (grads === null) {
-        grads = new Map(names.map((n, i) => [n, g[i]]));
+        grads = g;
         stepLoss = value;
       } else {
-        for (const [i, n] of names.entries()) { const sum = grads.get(n)!.add(g[i]); grads.get(n)!.dispose(); g[i].dispose(); grads.set(n, sum); }
+        for (const n of names) { const sum = grads.get(n)!.add(g.get(n)!); tf.dispose([grads.get(n)!, g.get(n)!]); grads.set(n, sum); }
         const sum = stepLoss!.add(value) as tf.Scalar; stepLoss!.dispose(); value.dispose(); stepLoss = sum;
       }
     }
-    const { gradNorm, applied } = this.optimizer.apply(params, grads!, this.learningRate(s), stepLoss!);
+    const { gradNorm, applied } = this.optimizer.apply(this.model.params, grads!, this.learningRate(s), stepLoss!);
     const prev = this.acc;
     this.acc = tf.tidy(() => {
       const kept = tf.where(applied.cast('bool'), stepLoss!, tf.scalar(0)) as tf.Scalar;
@@ -291,10 +323,14 @@ export class Trainer {
     await this.pending;
     const [loss, applied, totalLoss, totalApplied, badRun, gradNorm] = await readScalars(Object.values(this.acc));
     const files: FolderFiles = new Map();
-    const moments = new Map<string, tf.Tensor>();
-    for (const [n, t] of this.optimizer.m) moments.set('exp_avg.' + n, t);
-    for (const [n, t] of this.optimizer.v) moments.set('exp_avg_sq.' + n, t);
-    files.set('optimizer.safetensors', await tensorsToSafetensors(moments, (n) => n, { step: String(this.optimizer.step) }));
+    const opt = await this.optimizer.exportState();
+    const moments: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const [n, t] of this.model.params) {
+      if (!opt.m.has(n)) continue;
+      moments['exp_avg.' + n] = { shape: t.shape, data: opt.m.get(n)! };
+      moments['exp_avg_sq.' + n] = { shape: t.shape, data: opt.v.get(n)! };
+    }
+    files.set('optimizer.safetensors', writeSafetensors(moments, { step: String(opt.step) }));
     files.set('scheduler.json', jsonFile({ last_epoch: this.globalStep, lr_scheduler_type: this.args.lr_scheduler_type, warmup_steps: this.warmup, max_steps: this.maxSteps }));
     files.set('rng_state.json', jsonFile({ seed: this.args.seed, note: 'data order and dropout derive from (seed, epoch) and (seed, micro-batch)' }));
     files.set('trainer_state.json', jsonFile({
@@ -320,12 +356,9 @@ export class Trainer {
     const need = (f: string) => files.get(f) ?? (() => { throw new Error(`checkpoint: missing ${f}`); })();
     const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
     const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
-    this.optimizer.dispose();
-    for (const [name, t] of this.model.params) {
-      this.optimizer.m.set(name, tf.tensor(opt.float32('exp_avg.' + name), t.shape));
-      this.optimizer.v.set(name, tf.tensor(opt.float32('exp_avg_sq.' + name), t.shape));
-    }
-    this.optimizer.step = Number(opt.metadata.step);
+    const shapes = new Map([...this.model.params].map(([n, t]) => [n, t.shape]));
+    const moments = (prefix: string) => new Map([...shapes.keys()].map((n) => [n, opt.float32(prefix + n)]));
+    this.optimizer.importState({ step: Number(opt.metadata.step), m: moments('exp_avg.'), v: moments('exp_avg_sq.') }, shapes);
     this.globalStep = state.global_step;
     this.logHistory = state.log_history;
     const x = state.gpt2_studio;
