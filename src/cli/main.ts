@@ -3,7 +3,7 @@
 // else is a bug and keeps its stack trace.
 import * as tf from '@tensorflow/tfjs';
 import { parseFlags, usage, UsageError, type FlagSpecs, type FlagValues } from './flags';
-import { ModelFileError } from '../core/io/safetensors';
+import { ModelFileError } from '../core/errors';
 import { DataError } from '../core/data';
 import { SettingsError } from '../core/train/args';
 import { TrainingStopped } from '../core/train/trainer';

@@ -7,7 +7,7 @@ import { parseConfig } from '../core/gpt2/config';
 import { GPT2 } from '../core/gpt2/model';
 import { readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
-import { ModelFileError } from '../core/io/safetensors';
+import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, type TrainingArguments } from '../core/train/args';
 import { Trainer, type LogEntry } from '../core/train/trainer';
 import { dirSource } from '../node/fs_source';

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSource } from '../core/io/model_folder';
-import { ModelFileError } from '../core/io/safetensors';
+import { ModelFileError } from '../core/errors';
 
 export async function dirSource(dir: string): Promise<FileSource> {
   const s = await stat(dir).catch(() => null);

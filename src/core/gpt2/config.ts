@@ -1,5 +1,5 @@
 // The subset of Hugging Face's GPT2Config that decides GPT-2's shapes and behaviour, read from config.json.
-import { ModelFileError } from '../io/safetensors';
+import { ModelFileError } from '../errors';
 
 export interface GPT2Config {
   vocab_size: number;

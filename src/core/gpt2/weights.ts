@@ -2,7 +2,8 @@
 // Hugging Face names (without the `transformer.` prefix) are the project's names everywhere: in the model, in
 // gradients, optimizer state, checkpoints and the exported model.safetensors.
 import type { GPT2Config } from './config';
-import { ModelFileError, type SafetensorsFile } from '../io/safetensors';
+import { type SafetensorsFile } from '../io/safetensors';
+import { ModelFileError } from '../errors';
 
 /** Every trainable parameter with its shape. Conv1D weights are [in, out], as Hugging Face stores them. */
 export function parameterShapes(c: GPT2Config): Map<string, number[]> {

@@ -2,7 +2,8 @@
 // so the same code loads from a directory (Node), from files the user dropped (browser) or from a URL base / the hub.
 import { parseConfig, type GPT2Config } from '../gpt2/config';
 import { readParameters } from '../gpt2/weights';
-import { ModelFileError, parseSafetensors } from './safetensors';
+import { parseSafetensors } from './safetensors';
+import { ModelFileError } from '../errors';
 import { GPT2Tokenizer, type TokenizerFiles } from '../tokenizer';
 
 export interface FileSource {

@@ -2,7 +2,7 @@
 // length, a JSON header {name: {dtype, shape, data_offsets}}, then the raw little-endian data. Small enough to
 // write here; the npm packages for it are either Node-only or do not upcast F16/BF16.
 
-export class ModelFileError extends Error {}
+import { ModelFileError } from '../errors';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64' | 'I16' | 'U16' | 'I8';
 const DTYPE_BYTES: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, U16: 2, U8: 1, I8: 1, BOOL: 1 };

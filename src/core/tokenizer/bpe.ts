@@ -9,6 +9,8 @@
 // GPT2Tokenizer agrees with on byte-level vocabularies.
 // Pure TypeScript, no DOM or Node imports: it runs in the page, in a Web Worker and in Node.
 
+import { ModelFileError } from '../errors';
+
 /**
  * GPT-2's pre-tokenization pattern. `\s`/`\S` are written as `\p{White_Space}`/`\P{White_Space}` because JS `\s`
  * also matches U+FEFF and misses U+0085, while Oniguruma's `\s` (used by HF tokenizers) and Python `regex`'s are
@@ -80,7 +82,7 @@ export class BytePairModel {
       const merged = vocab.get(a + b);
       const missing = left === undefined ? a : right === undefined ? b : merged === undefined ? a + b : null;
       if (missing !== null) {
-        throw new Error(`${where}: merge ${rank + 1} ("${a} ${b}") uses token "${missing}", which is not in the vocab`);
+        throw new ModelFileError(`${where}: merge ${rank + 1} ("${a} ${b}") uses token "${missing}", which is not in the vocab`);
       }
       const key = left! * this.idBound + right!;
       // A repeated pair takes its last rank, as in HF (both the Rust map and Python's dict keep the last one).

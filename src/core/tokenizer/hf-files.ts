@@ -2,6 +2,8 @@
 // file), or the classic vocab.json + merges.txt pair, plus tokenizer_config.json for the special tokens.
 // Every problem is reported as an Error that names the file and what was expected.
 
+import { ModelFileError } from '../errors';
+
 export interface TokenizerFiles {
   'tokenizer.json'?: string;
   'vocab.json'?: string;
@@ -41,9 +43,9 @@ function parseJson(text: string, file: string): Json {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (!isObject(value)) throw new Error(`${file}: expected a JSON object at the top level`);
+  if (!isObject(value)) throw new ModelFileError(`${file}: expected a JSON object at the top level`);
   return value;
 }
 
@@ -53,21 +55,21 @@ function isObject(value: unknown): value is Json {
 
 /** token string -> id, checking every id is a distinct non-negative integer. */
 function parseVocab(value: unknown, where: string): Map<string, number> {
-  if (!isObject(value)) throw new Error(`${where}: expected an object mapping token strings to ids`);
+  if (!isObject(value)) throw new ModelFileError(`${where}: expected an object mapping token strings to ids`);
   const vocab = new Map<string, number>();
   const seen: string[] = []; // id -> token, to catch an id given twice
   for (const token in value) {
     const id = value[token];
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new Error(`${where}: the id of token ${JSON.stringify(token)} must be a non-negative integer, got ${JSON.stringify(id)}`);
+      throw new ModelFileError(`${where}: the id of token ${JSON.stringify(token)} must be a non-negative integer, got ${JSON.stringify(id)}`);
     }
     if (seen[id] !== undefined) {
-      throw new Error(`${where}: id ${id} is used by both ${JSON.stringify(seen[id])} and ${JSON.stringify(token)}`);
+      throw new ModelFileError(`${where}: id ${id} is used by both ${JSON.stringify(seen[id])} and ${JSON.stringify(token)}`);
     }
     seen[id] = token;
     vocab.set(token, id);
   }
-  if (vocab.size === 0) throw new Error(`${where}: the vocabulary is empty`);
+  if (vocab.size === 0) throw new ModelFileError(`${where}: the vocabulary is empty`);
   return vocab;
 }
 
@@ -79,7 +81,7 @@ function parseMerge(entry: unknown, where: string): [string, string] {
   } else if (Array.isArray(entry) && entry.length === 2 && entry.every((p) => typeof p === 'string' && p !== '')) {
     return [entry[0], entry[1]];
   }
-  throw new Error(`${where}: expected two tokens separated by one space, got ${JSON.stringify(entry)}`);
+  throw new ModelFileError(`${where}: expected two tokens separated by one space, got ${JSON.stringify(entry)}`);
 }
 
 function parseMergesTxt(text: string): Array<[string, string]> {
@@ -99,22 +101,22 @@ function configToken(config: Json, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (isObject(value) && typeof value.content === 'string') return value.content;
-  throw new Error(`tokenizer_config.json: ${key} must be a string or an object with "content", got ${JSON.stringify(value)}`);
+  throw new ModelFileError(`tokenizer_config.json: ${key} must be a string or an object with "content", got ${JSON.stringify(value)}`);
 }
 
 /** Reads an added-token entry (tokenizer.json added_tokens[i] or tokenizer_config.json added_tokens_decoder[id]). */
 function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken {
   if (!isObject(entry) || typeof entry.content !== 'string' || entry.content === '') {
-    throw new Error(`${where}: expected an object with a non-empty "content" string`);
+    throw new ModelFileError(`${where}: expected an object with a non-empty "content" string`);
   }
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-    throw new Error(`${where}: the id of ${JSON.stringify(entry.content)} must be a non-negative integer`);
+    throw new ModelFileError(`${where}: the id of ${JSON.stringify(entry.content)} must be a non-negative integer`);
   }
   // These options change how a token is matched (eating nearby spaces, whole words only) and would break the
   // exact round trip; GPT-2 tokenizers do not use them, so refuse rather than tokenize differently from HF.
   for (const option of ['lstrip', 'rstrip', 'single_word'] as const) {
     if (entry[option] === true) {
-      throw new Error(`${where}: added token ${JSON.stringify(entry.content)} sets ${option}, which is not supported`);
+      throw new ModelFileError(`${where}: added token ${JSON.stringify(entry.content)} sets ${option}, which is not supported`);
     }
   }
   return { id, content: entry.content, special: entry.special !== false, normalized: entry.normalized !== false };
@@ -124,30 +126,30 @@ function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken
 function checkTokenizerJson(json: Json): void {
   const file = 'tokenizer.json';
   if (json.normalizer != null) {
-    throw new Error(`${file}: normalizer must be null for a GPT-2 byte-level BPE, got ${JSON.stringify(json.normalizer)}`);
+    throw new ModelFileError(`${file}: normalizer must be null for a GPT-2 byte-level BPE, got ${JSON.stringify(json.normalizer)}`);
   }
   const pre = json.pre_tokenizer;
   if (!isObject(pre) || pre.type !== 'ByteLevel') {
     const got = isObject(pre) ? pre.type : pre;
-    throw new Error(`${file}: pre_tokenizer.type must be ByteLevel (GPT-2 byte-level BPE), got ${JSON.stringify(got)}`);
+    throw new ModelFileError(`${file}: pre_tokenizer.type must be ByteLevel (GPT-2 byte-level BPE), got ${JSON.stringify(got)}`);
   }
-  if (pre.add_prefix_space === true) throw new Error(`${file}: pre_tokenizer.add_prefix_space=true is not supported`);
-  if (pre.use_regex === false) throw new Error(`${file}: pre_tokenizer.use_regex=false is not supported`);
+  if (pre.add_prefix_space === true) throw new ModelFileError(`${file}: pre_tokenizer.add_prefix_space=true is not supported`);
+  if (pre.use_regex === false) throw new ModelFileError(`${file}: pre_tokenizer.use_regex=false is not supported`);
   const model = json.model;
-  if (!isObject(model)) throw new Error(`${file}: expected a "model" object`);
+  if (!isObject(model)) throw new ModelFileError(`${file}: expected a "model" object`);
   if (model.type !== undefined && model.type !== 'BPE') {
-    throw new Error(`${file}: model.type must be BPE, got ${JSON.stringify(model.type)}`);
+    throw new ModelFileError(`${file}: model.type must be BPE, got ${JSON.stringify(model.type)}`);
   }
   for (const key of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-    if (model[key] != null && model[key] !== '') throw new Error(`${file}: model.${key} must be empty for GPT-2`);
+    if (model[key] != null && model[key] !== '') throw new ModelFileError(`${file}: model.${key} must be empty for GPT-2`);
   }
-  if (!Array.isArray(model.merges)) throw new Error(`${file}: model.merges must be an array`);
+  if (!Array.isArray(model.merges)) throw new ModelFileError(`${file}: model.merges must be an array`);
 }
 
 /** Parses the files, preferring tokenizer.json, and gathers vocab, merges and added/special tokens. */
 export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   const config = files['tokenizer_config.json'] !== undefined ? parseJson(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
-  if (config.add_prefix_space === true) throw new Error('tokenizer_config.json: add_prefix_space=true is not supported');
+  if (config.add_prefix_space === true) throw new ModelFileError('tokenizer_config.json: add_prefix_space=true is not supported');
 
   let vocab: Map<string, number>;
   let merges: Array<[string, string]>;
@@ -161,7 +163,7 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
     vocab = parseVocab(model.vocab, 'tokenizer.json: model.vocab');
     merges = (model.merges as unknown[]).map((m, i) => parseMerge(m, `tokenizer.json: model.merges[${i}]`));
     const list = json.added_tokens ?? [];
-    if (!Array.isArray(list)) throw new Error('tokenizer.json: added_tokens must be an array');
+    if (!Array.isArray(list)) throw new ModelFileError('tokenizer.json: added_tokens must be an array');
     list.forEach((t, i) => added.push(parseAddedToken(t, isObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
     source = 'tokenizer.json';
   } else if (files['vocab.json'] !== undefined && files['merges.txt'] !== undefined) {
@@ -170,12 +172,12 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
     source = 'merges.txt';
   } else {
     const missing = files['vocab.json'] === undefined ? 'vocab.json' : 'merges.txt';
-    throw new Error(`no tokenizer: need tokenizer.json, or vocab.json + merges.txt (${missing} is missing)`);
+    throw new ModelFileError(`no tokenizer: need tokenizer.json, or vocab.json + merges.txt (${missing} is missing)`);
   }
 
   // Added tokens saved by transformers in tokenizer_config.json (the only place the vocab.json form keeps them).
   const decoder = config.added_tokens_decoder ?? {};
-  if (!isObject(decoder)) throw new Error('tokenizer_config.json: added_tokens_decoder must be an object');
+  if (!isObject(decoder)) throw new ModelFileError('tokenizer_config.json: added_tokens_decoder must be an object');
   for (const [id, entry] of Object.entries(decoder)) {
     const token = parseAddedToken(entry, Number(id), `tokenizer_config.json: added_tokens_decoder["${id}"]`);
     if (!added.some((t) => t.content === token.content)) added.push(token);
@@ -198,7 +200,7 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   const pad = configToken(config, 'pad_token');
   if (pad !== undefined) special(pad);
   const extra = config.additional_special_tokens ?? [];
-  if (!Array.isArray(extra)) throw new Error('tokenizer_config.json: additional_special_tokens must be an array');
+  if (!Array.isArray(extra)) throw new ModelFileError('tokenizer_config.json: additional_special_tokens must be an array');
   extra.forEach((_, i) => {
     const content = configToken({ [`additional_special_tokens[${i}]`]: extra[i] }, `additional_special_tokens[${i}]`);
     if (content) special(content);
