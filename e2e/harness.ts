@@ -72,7 +72,9 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
     cacheDir: path.join(REPO_ROOT, 'node_modules', '.vite-e2e'),
     plugins: [fixturesPlugin()],
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null, open: false, fs: { allow: [FIXTURES] } },
-    optimizeDeps: { entries: ['index.html', 'e2e/pages/**/*.html'] },
+    // The studio worker too: its dependencies (fflate, postal-mime, papaparse) found only at run time would make
+    // Vite re-optimize and reload the page in the middle of a test.
+    optimizeDeps: { entries: ['index.html', 'e2e/pages/**/*.html', 'src/worker/worker.ts'] },
   });
   await server.listen();
   const addr = server.httpServer?.address() as AddressInfo | null;

@@ -1,3 +1,7 @@
-// Placeholder entry: the studio UI replaces this file.
+// The studio page's entry.
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-createRoot(document.getElementById('root')!).render(<h1>GPT-2 Studio</h1>);
+import { App } from './App';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

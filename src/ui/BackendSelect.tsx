@@ -1,0 +1,43 @@
+// The backend combobox: which backends this browser offers, the one in use, and why not the others.
+import { useId } from 'react';
+import { BACKEND_CHOICES, type BackendChoice, type BackendState } from '../worker/protocol';
+
+const NAMES: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+
+interface Props {
+  backend: BackendState | null;
+  disabled: boolean;
+  onChoose(choice: BackendChoice): void;
+}
+
+export function BackendSelect({ backend, disabled, onChoose }: Props) {
+  const id = useId();
+  const active = backend?.report.backend;
+  const unavailable = backend?.offers.filter((o) => !o.ok) ?? [];
+  return (
+    <div className="field backend">
+      <label htmlFor={id}>Backend</label>
+      <select id={id} value={backend?.choice ?? 'auto'} disabled={disabled || !backend} aria-describedby={`${id}-about`}
+        onChange={(e) => onChoose(e.target.value as BackendChoice)}>
+        {BACKEND_CHOICES.map((c) => {
+          const offer = backend?.offers.find((o) => o.backend === c);
+          return (
+            <option key={c} value={c} disabled={offer?.ok === false}>
+              {NAMES[c]}{c === 'auto' && active ? ` (${NAMES[active]})` : ''}{offer?.ok === false ? ' — not available' : ''}
+            </option>
+          );
+        })}
+      </select>
+      <small id={`${id}-about`}>
+        {!backend ? 'Starting the backends…' : (
+          <>
+            Running on <strong>{NAMES[backend.report.backend]}</strong>
+            {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}.
+            {backend.report.skipped.map((s) => ` Not ${NAMES[s.backend]}: ${s.reason}.`).join('')}
+            {unavailable.filter((o) => !backend.report.skipped.some((s) => s.backend === o.backend)).map((o) => ` ${NAMES[o.backend]} is not available: ${o.reason}.`).join('')}
+          </>
+        )}
+      </small>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+// Training: settings, the run's controls, its progress, curves, samples and log, and the exports.
+import { useEffect, useState } from 'react';
+import type { Api } from './useWorker';
+import type { BackendChoice, BackendState, DatasetSummary, ModelInfo, Progress } from '../worker/protocol';
+import { Alert } from './Alert';
+import { BackendSelect } from './BackendSelect';
+import { Charts } from './Charts';
+import { LogTable } from './LogTable';
+import { SettingsForm } from './SettingsForm';
+import { saveFile } from './download';
+import { formatCount, formatDuration, messageOf } from './format';
+import { readSettings, type SettingKey, type Settings } from './settings';
+import { isActive, type useTraining } from './useTraining';
+
+interface Props {
+  api: Api;
+  training: ReturnType<typeof useTraining>;
+  model: ModelInfo | null;
+  dataset: DatasetSummary | null;
+  settings: Settings;
+  onSetting(key: SettingKey, value: string): void;
+  backend: BackendState | null;
+  onBackend(choice: BackendChoice): void;
+}
+
+const STATUS_TEXT = { idle: 'Not started', running: 'Training', paused: 'Paused', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' } as const;
+
+export function TrainPanel({ api, training, model, dataset, settings, onSetting, backend, onBackend }: Props) {
+  const { view } = training;
+  const [exporting, setExporting] = useState(false);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  const active = isActive(view.status);
+  // A mistake in the settings is said until the settings change.
+  useEffect(() => setSettingsError(null), [settings]);
+
+  function start() {
+    if (!model) return;
+    try {
+      training.start(readSettings(settings, model.config.n_positions));
+    } catch (e) {
+      setSettingsError(messageOf(e));
+    }
+  }
+
+  async function exportModel() {
+    setExporting(true);
+    setFileError(null);
+    try {
+      const zip = await api.exportModel();
+      saveFile(zip, `${fileStem(model?.name ?? 'model')}${view.logs.length ? '-fine-tuned' : ''}.zip`, 'application/zip');
+    } catch (e) {
+      setFileError(messageOf(e));
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  async function downloadLog() {
+    try {
+      const state = await api.trainerState();
+      if (state) saveFile(JSON.stringify(state, null, 2) + '\n', 'trainer_state.json', 'application/json');
+    } catch (e) {
+      setFileError(messageOf(e));
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="train-heading">
+      <h2 id="train-heading">Training</h2>
+      <SettingsForm settings={settings} onSetting={onSetting} disabled={active}>
+        <BackendSelect backend={backend} disabled={active} onChoose={onBackend} />
+      </SettingsForm>
+      <div className="controls">
+        <button type="button" className="primary" onClick={start} disabled={active || !model || !dataset}>Start training</button>
+        <button type="button" onClick={training.pause} disabled={view.status !== 'running'}>Pause</button>
+        <button type="button" onClick={training.resume} disabled={view.status !== 'paused'}>Resume</button>
+        <button type="button" onClick={training.stop} disabled={!active}>Stop</button>
+        <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>Save checkpoint</button>
+        <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>Export model</button>
+        <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>Download log</button>
+      </div>
+      {!dataset && model && <p className="hint">Add a dataset to train on.</p>}
+      <p className="hint">Each run starts from the model as loaded. Pausing takes effect after the current step.</p>
+      <RunProgress status={view.status} progress={view.progress} />
+      {view.checkpoint && <p className="status" role="status">Saved {view.checkpoint.name} in this browser's storage.</p>}
+      {exporting && <p className="status" role="status">Zipping the model folder…</p>}
+      <Alert message={settingsError ?? view.error ?? fileError} />
+      {view.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+      )}
+      <Charts logs={view.logs} />
+      <div className="columns">
+        <LogTable logs={view.logs} />
+        <section className="samples" aria-labelledby="samples-heading">
+          <h3 id="samples-heading">Samples</h3>
+          {view.samples.length === 0 && <p className="hint">A greedy continuation of the sample prompt appears after evaluations.</p>}
+          {view.samples.map((s) => (
+            <p key={s.step} className="sample"><span className="step">step {s.step}</span> <strong>{s.prompt}</strong>{s.text}</p>
+          ))}
+        </section>
+      </div>
+    </section>
+  );
+}
+
+function RunProgress({ status, progress }: { status: keyof typeof STATUS_TEXT; progress: Progress | null }) {
+  const p = progress;
+  return (
+    <div className="progress">
+      <progress aria-label="Training progress" max={p?.maxSteps ?? 1} value={p?.step ?? 0} />
+      <p className="stats">
+        <strong>{STATUS_TEXT[status]}</strong>
+        {p && (
+          <>
+            {' · '}step {formatCount(p.step)} / {formatCount(p.maxSteps)} · epoch {p.epoch.toFixed(2)} · {formatCount(Math.round(p.tokensPerSecond))} tokens/s
+            {' · '}elapsed {formatDuration(p.elapsed)}{p.step < p.maxSteps && status === 'running' ? ` · ETA ${formatDuration(p.eta)}` : ''}
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+/** "openai-community/gpt2" → "gpt2", "/fixtures/models/tiny-gpt2" → "tiny-gpt2". */
+function fileStem(name: string): string {
+  return name.replace(/\/+$/, '').split('/').pop()!.replace(/[^\w.-]+/g, '_') || 'model';
+}

@@ -1,0 +1,197 @@
+// What the page and the studio worker say to each other. The worker exposes one StudioApi object through comlink;
+// the page calls it (every call returns a Promise, so the page never waits on training, tokenizing or downloads)
+// and passes callbacks wrapped in Comlink.proxy for streams: download progress, tokenizing progress, training
+// events and generated tokens. Everything here is plain data (structured-clonable): the page never imports
+// TensorFlow.js, only types from the core.
+import type { BackendChoice, BackendName, BackendReport } from '../core/backend';
+import type { GPT2Config } from '../core/gpt2/config';
+import type { DataFile, DatasetStats } from '../core/data';
+import type { TrainingArguments } from '../core/train/args';
+import type { LogEntry, Progress } from '../core/train/trainer';
+
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetStats, GPT2Config, LogEntry, Progress, TrainingArguments };
+
+/**
+ * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
+ * (listed here so that the page does not load TensorFlow.js to show a list).
+ */
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+
+/** Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), or files the user gave. */
+export type ModelSource =
+  | { kind: 'hub'; id: string }
+  | { kind: 'url'; base: string }
+  | { kind: 'files'; files: DataFile[] };
+
+/** One file of a model download, reported while its body streams in. */
+export interface DownloadProgress {
+  file: string;
+  url: string;
+  loaded: number;
+  /** Content-Length, when the server sent one. */
+  total: number | null;
+  bytesPerSecond: number;
+  /** null when the total is unknown. */
+  secondsLeft: number | null;
+  /** Served from Cache Storage (a previous visit downloaded it). */
+  fromCache: boolean;
+  done: boolean;
+}
+
+export interface ModelInfo {
+  /** Hub id, URL base, "dropped files" or "checkpoint-N of …". */
+  name: string;
+  config: GPT2Config;
+  /** model.num_parameters(): the tied LM head counted once. */
+  parameters: number;
+}
+
+/** What each backend did when the worker tried it. */
+export interface BackendOffer { backend: BackendName; ok: boolean; reason?: string }
+
+/** What the device allows, as far as the browser tells. */
+export interface DeviceLimits {
+  /** navigator.deviceMemory: RAM in GB, rounded down and capped (at 8) by the browser. */
+  memoryGB: number | null;
+  /** The WebGPU adapter's maxBufferSize and maxStorageBufferBindingSize, in bytes. */
+  maxBufferSize: number | null;
+  maxStorageBufferBindingSize: number | null;
+  /** The adapter's description (e.g. "SwiftShader"), when WebGPU gives one. */
+  adapter: string | null;
+}
+
+export interface BackendState {
+  choice: BackendChoice;
+  /** The backend running now and why each better one was not used (for 'auto'). */
+  report: BackendReport;
+  offers: BackendOffer[];
+  device: DeviceLimits;
+}
+
+/** How the dataset files become blocks (run_clm's block_size and validation_split_percentage). */
+export interface DatasetOptions {
+  blockSize: number;
+  validationSplitPercentage: number;
+}
+
+export interface TokenizeProgress { stage: 'reading' | 'tokenizing'; done: number; total: number }
+
+export interface DatasetSummary {
+  files: string[];
+  options: DatasetOptions;
+  stats: DatasetStats;
+  /** The first documents as text, cut to a few thousand characters each. */
+  preview: string[];
+}
+
+export interface SampleSettings {
+  /** The fixed prompt of the samples generated during training. */
+  prompt: string;
+  /** Generate a sample after every N-th evaluation (0: never). */
+  everyEvaluations: number;
+  maxNewTokens: number;
+}
+
+export interface TrainRequest {
+  args: TrainingArguments;
+  dataset: DatasetOptions;
+  samples: SampleSettings;
+}
+
+export interface Sample { step: number; prompt: string; text: string }
+
+export interface CheckpointInfo { name: string; step: number }
+
+/** Streams of a training run, called by the worker (fire and forget). */
+export interface TrainEvents {
+  onLog(entry: LogEntry): void;
+  /** At most ten times a second, and at the last step. */
+  onProgress(p: Progress): void;
+  onWarning(message: string): void;
+  onSample(sample: Sample): void;
+  onCheckpoint(checkpoint: CheckpointInfo): void;
+}
+
+export interface TrainResult {
+  status: 'completed' | 'stopped';
+  step: number;
+}
+
+/** A run kept in the origin private file system, offered for resuming after a reload. */
+export interface SavedRun {
+  model: string;
+  checkpoint: string;
+  step: number;
+  maxSteps: number;
+  savedAt: string;
+}
+
+/** Everything the page shows of a run reloaded from its checkpoint, before it continues. */
+export interface RestoredRun {
+  model: ModelInfo;
+  dataset: DatasetSummary;
+  args: TrainingArguments;
+  logHistory: LogEntry[];
+  progress: Progress;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  /** New tokens per sequence (run_generation.py's --length). */
+  maxNewTokens: number;
+  /** 0: greedy search; > 0: sampling at this temperature. */
+  temperature: number;
+  /** 0: off. */
+  topK: number;
+  topP: number;
+  numSequences: number;
+  seed: number;
+  /** 'base': the weights as loaded, before any training; 'current': the model as trained so far. */
+  model: 'base' | 'current';
+}
+
+export interface TokenAlternative { text: string; prob: number }
+
+export interface GeneratedToken {
+  seq: number;
+  id: number;
+  /** The text this token adds. A token holding part of a UTF-8 character adds nothing; the one completing it adds the character. */
+  text: string;
+  /** Its probability under the model (softmax of the raw logits); null when it was sampled from outside the top 5. */
+  prob: number | null;
+  /** The five likeliest tokens at its position, best first. */
+  alternatives: TokenAlternative[];
+}
+
+export interface GenerateResult { tokens: number; seconds: number }
+
+export interface StudioApi {
+  /** Which backends work here, the one in use, and the device's limits (probed once, when the worker starts). */
+  backends(): Promise<BackendState>;
+  /** Moves the model to another backend. Not while training. */
+  setBackend(choice: BackendChoice): Promise<BackendState>;
+  loadModel(source: ModelSource, onDownload: (p: DownloadProgress) => void): Promise<ModelInfo>;
+  /** Reads and tokenizes the files with the model's tokenizer. */
+  loadDataset(files: DataFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary>;
+  /** The dataset's files again, with other options (a new block size). */
+  regroupDataset(options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary>;
+  /** Trains from the weights as loaded; resolves when the run ends. */
+  train(request: TrainRequest, events: TrainEvents): Promise<TrainResult>;
+  /** Takes effect after the current step. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  /** Writes checkpoint-{step} to the origin private file system (between steps, when training). */
+  saveCheckpoint(): Promise<CheckpointInfo>;
+  savedRun(): Promise<SavedRun | null>;
+  discardSavedRun(): Promise<void>;
+  /** Loads the saved run's last checkpoint: model, dataset, optimizer and log history. */
+  loadCheckpoint(): Promise<RestoredRun>;
+  /** Continues the run loadCheckpoint restored. */
+  continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult>;
+  generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
+  /** A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. */
+  exportModel(): Promise<Uint8Array>;
+  /** trainer_state.json of the latest run (its log_history). */
+  trainerState(): Promise<Record<string, unknown> | null>;
+}
