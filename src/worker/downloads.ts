@@ -7,6 +7,7 @@
 import { ModelFileError } from '../core/errors';
 import type { FileSource } from '../core/io/model_folder';
 import type { DownloadProgress } from './protocol';
+import { ByteBuffer } from '../core/bytes';
 
 const CACHE_NAME = 'gpt2-studio-models-v1';
 const REPORT_EVERY_MS = 100;
@@ -71,29 +72,25 @@ async function readBody(res: Response, report: (loaded: number, total: number | 
     return bytes;
   }
   // With a known size the bytes go straight into one buffer (a 500 MB model is not held twice).
-  let buffer = new Uint8Array(total ?? 1 << 20);
-  let loaded = 0, lastReport = 0;
+  const buffer = new ByteBuffer(total ?? 1 << 20);
+  let lastReport = 0;
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (loaded + value.length > buffer.length) {
-        const bigger = new Uint8Array(Math.max(2 * buffer.length, loaded + value.length));
-        bigger.set(buffer.subarray(0, loaded));
-        buffer = bigger;
-      }
-      buffer.set(value, loaded);
-      loaded += value.length;
+      buffer.push(value);
       if (performance.now() - lastReport >= REPORT_EVERY_MS) {
         lastReport = performance.now();
-        report(loaded, total, rate(loaded), false);
+        report(buffer.length, total, rate(buffer.length), false);
       }
     }
   } catch (e) {
-    throw new ModelFileError(`${res.url}: download interrupted after ${loaded} bytes (${(e as Error).message}); retry`);
+    throw new ModelFileError(`${res.url}: download interrupted after ${buffer.length} bytes (${(e as Error).message}); retry`);
   }
+  const loaded = buffer.length;
   if (total !== null && loaded !== total) throw new ModelFileError(`${res.url}: download ended after ${loaded} of ${total} bytes; retry`);
   report(loaded, loaded, rate(loaded), true);
-  return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
+  // With a known size the buffer is exactly full; otherwise drop the unused capacity.
+  return total === loaded ? buffer.bytes() : buffer.bytes().slice();
 }

@@ -2,6 +2,7 @@
 // Pure TypeScript (no DOM, no Node imports): usable in the page, a Web Worker and Node.
 import { BytePairModel, GPT2_SPLIT_PATTERN, tokenBytes } from './bpe';
 import { parseTokenizerFiles, writeTokenizerFiles, type TokenizerFiles, type TokenizerSpec } from './hf-files';
+import { ByteBuffer } from '../bytes';
 
 export type { TokenizerFiles } from './hf-files';
 
@@ -82,28 +83,20 @@ export class GPT2Tokenizer {
   /** The text of `ids`; invalid UTF-8 (a cut multi-byte character) becomes U+FFFD, as in HF. */
   decode(ids: ArrayLike<number>): string {
     let text = '';
-    let buf = new Uint8Array(256);
-    let len = 0;
+    const buf = new ByteBuffer();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       const added = this.added.get(id);
       if (added !== undefined) {
         // Added tokens are text, not byte-level strings: flush the pending bytes and append them as they are.
-        text += this.utf8.decode(buf.subarray(0, len));
-        len = 0;
+        text += this.utf8.decode(buf.bytes());
+        buf.clear();
         text += added;
         continue;
       }
-      const bytes = this.tokenBytes(id);
-      if (len + bytes.length > buf.length) {
-        const bigger = new Uint8Array(Math.max(2 * buf.length, len + bytes.length));
-        bigger.set(buf.subarray(0, len));
-        buf = bigger;
-      }
-      buf.set(bytes, len);
-      len += bytes.length;
+      buf.push(this.tokenBytes(id));
     }
-    return text + this.utf8.decode(buf.subarray(0, len));
+    return text + this.utf8.decode(buf.bytes());
   }
 
   /** One token's text (for UI hover); a token holding part of a UTF-8 character shows U+FFFD. */

@@ -268,7 +268,13 @@ export class Trainer {
       const t0 = performance.now();
       this.step();
       const s = this.globalStep;
-      if (s % a.logging_steps === 0 || s === this.maxSteps) this.scheduleLog();
+      if (s % a.logging_steps === 0 || s === this.maxSteps) {
+        // At most one logging interval in flight: wait for the previous log's read, so a GPU queue stays bounded and
+        // the elapsed time, ETA and tokens/s measure training, not queueing.
+        const previous = this.pending;
+        this.scheduleLog();
+        await previous;
+      }
       if (hasEval && a.eval_steps > 0 && s % a.eval_steps === 0) { await this.evaluateAndLog(); lastEval = s; }
       if (a.save_steps > 0 && s % a.save_steps === 0 && s < this.maxSteps) await this.saveCheckpoint();
       // Yield so the host (worker messages, CLI signals) runs between steps.
