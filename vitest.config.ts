@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'],
-    testTimeout: 120_000,
+    // The cpu backend trains the 50,257-token fixture at ~6 s a step on 2 cores; give slow machines room.
+    testTimeout: 300_000,
     hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
