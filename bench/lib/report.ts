@@ -1,0 +1,187 @@
+// bench/results.json → the markdown tables of bench/results.md (shown by the README).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export type Status = 'ok' | 'failed' | 'timeout' | 'skipped' | 'error';
+
+export interface Entry {
+  id: string;
+  section: string;
+  env: string;
+  backend: string;
+  status: Status;
+  /** Why it was skipped, failed or timed out. */
+  reason?: string;
+  note?: string;
+  task?: unknown;
+  result?: any;
+  /** Node: the child process's VmHWM/VmRSS; browser: tf.memory() and the JS heap at the end. */
+  memory?: Record<string, number>;
+  backendInfo?: Record<string, unknown>;
+  ms?: number;
+  pageErrors?: string[];
+}
+
+export interface Meta {
+  mode: 'quick' | 'full';
+  date: string;
+  durationS?: number;
+  machine: { cpus: number; cpuModel: string; memoryBytes: number; platform: string; release: string; loadavgStart: number[]; loadavgEnd?: number[] };
+  node: string;
+  chromium: string | null;
+  tfjs: string;
+  gitCommit: string | null;
+  webgpuAdapter?: unknown;
+  notes: string[];
+}
+
+export interface Results { meta: Meta; entries: Entry[] }
+
+const GiB = 2 ** 30, MiB = 2 ** 20;
+const f = (x: unknown, d = 1): string => (typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }) : '–');
+const bytes = (x: unknown): string => (typeof x !== 'number' ? '–' : x >= GiB ? `${(x / GiB).toFixed(2)} GiB` : `${(x / MiB).toFixed(0)} MiB`);
+const where = (e: Entry) => ({ node: 'Node', chromium: 'Chromium', dawn: 'Node + Dawn' } as Record<string, string>)[e.env] ?? e.env;
+const row = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+const table = (head: string[], rows: unknown[][]) => rows.length ? [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n') : '_none_';
+
+/** Why a finished task's figures cannot be trusted (its own error, GPU validation errors, non-finite steps), if so. */
+export function failureOf(r: any): string | undefined {
+  if (!r) return undefined;
+  if (r.error) return String(r.error);
+  if (r.gpuErrors?.length) return `WebGPU errors (the commands submitted with them did nothing): ${r.gpuErrors.slice(0, 2).map((g: any) => `${g.message} ×${g.count}`).join('; ')}`;
+  if (r.nonFiniteSteps) return `${r.nonFiniteSteps} of ${r.steps?.length} steps had a non-finite loss or gradient norm, or a skipped update`;
+  if (r.nonFiniteLogs) return `${r.nonFiniteLogs} logged losses were not finite`;
+  if (r.flat === false && r.drifts && !r.error) {
+    const d = r.drifts;
+    return `memory not flat over ${r.steps} steps: numTensors moved by ${d.numTensors}, numBytes by ${d.numBytes}` + (d.numBytesInGPU !== undefined ? `, GPU bytes by ${d.numBytesInGPU}` : '');
+  }
+  return undefined;
+}
+
+/** The best NN matmul GFLOP/s measured for this env+backend. */
+export function ceilingOf(entries: Entry[], env: string, backend: string): number | null {
+  const m = entries.find((e) => e.section === 'matmul' && e.env === env && e.backend === backend && e.result);
+  return (m?.result?.ceilingGflops as number | undefined) ?? null;
+}
+
+function peakMemory(e: Entry): string {
+  if (e.env === 'node') return `${bytes(e.memory?.VmHWM)} RSS` + (e.memory?.wasmHeapBytes ? `, wasm heap ${bytes(e.memory.wasmHeapBytes)}` : '');
+  const r = e.result ?? {};
+  return r.peakTfBytes ? `${bytes(r.peakTfBytes)} tf` : r.memoryMax?.tfNumBytes ? `${bytes(r.memoryMax.tfNumBytes)} tf` : '–';
+}
+
+const problem = (e: Entry) => e.status === 'ok' ? '' : `**${e.status}**: ${e.reason ?? ''}`;
+
+export function markdown(res: Results): string {
+  const { meta, entries } = res;
+  const out: string[] = [];
+  const m = meta.machine;
+  out.push(`# GPT-2 Studio benchmarks (${meta.mode} mode)`, '');
+  out.push(`${meta.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpuModel} × ${m.cpus} cores · ${(m.memoryBytes / GiB).toFixed(0)} GiB · ` +
+    `Node ${meta.node} · Chromium ${meta.chromium ?? '–'} · TensorFlow.js ${meta.tfjs}` + (meta.gitCommit ? ` · commit ${meta.gitCommit.slice(0, 10)}` : '') +
+    ` · load average ${m.loadavgStart.map((x) => x.toFixed(1)).join('/')} at the start` + (m.loadavgEnd ? `, ${m.loadavgEnd.map((x) => x.toFixed(1)).join('/')} at the end` : '') +
+    (meta.durationS ? ` · ${Math.round(meta.durationS)} s` : ''), '');
+  for (const n of meta.notes) out.push(`- ${n}`);
+  out.push('');
+
+  // Training
+  const train = entries.filter((e) => e.section === 'train');
+  out.push('## Training (batch 1, dropout on, AdamW)', '');
+  out.push('Forward = `model.loss`; backward = `valueAndGrads` minus forward; AdamW = `AdamW.apply`. Useful FLOPs per step = ' +
+    '(6·N + 12·n_layer·n_embd·T)·T (nanoGPT/PaLM; N without wpe); MFU-like = achieved GFLOP/s ÷ the backend\'s best matmul GFLOP/s measured in the same run. ' +
+    'Where AdamW did not run, tokens/s and GFLOP/s are forward+backward only (marked ᶠᵇ).', '');
+  out.push(table(['where', 'backend', 'model', 'block', 'tokens/s', 'ms/step', 'forward ms', 'backward ms', 'AdamW ms', 'GFLOP/s', 'ceiling GFLOP/s', 'MFU-like', 'peak memory', 'notes'],
+    train.filter((e) => e.status !== 'skipped').map((e) => {
+      const r = e.result ?? {};
+      const ceil = ceilingOf(entries, e.env, e.backend);
+      const full = typeof r.stepMs === 'number';
+      const gf = full ? r.achievedGflops : r.forwardBackwardGflops;
+      const fb = full ? '' : 'ᶠᵇ';
+      return [where(e), e.backend, r.model ?? (e.task as any)?.model?.name, r.block,
+        (full ? f(r.tokensPerSecond) : f(r.tokensPerSecondForwardBackward)) + (r.tokensPerSecondForwardBackward && !full ? fb : ''),
+        full ? f(r.stepMs, 0) : r.forwardBackwardMs ? `${f(r.forwardBackwardMs, 0)}${fb}` : '–',
+        f(r.forwardMs, 0), f(r.backwardMs, 0), r.optimizerMs !== undefined ? f(r.optimizerMs, 0) : r.error?.includes('AdamW') ? 'failed' : '–',
+        gf !== undefined ? `${f(gf, 2)}${fb}` : '–', f(ceil, 1), gf && ceil ? `${f((100 * gf) / ceil, 0)}%${fb}` : '–',
+        peakMemory(e), [e.note, problem(e)].filter(Boolean).join('; ')];
+    })));
+  out.push('');
+
+  // Matmul ceiling
+  out.push('## Backend ceiling: matmul GFLOP/s', '');
+  const mm = entries.filter((e) => e.section === 'matmul' && e.result);
+  out.push(table(['where', 'backend', 'product', 'ms', 'GFLOP/s'], mm.flatMap((e) => (e.result.shapes as any[]).map((s) =>
+    [where(e), e.backend, s.label, s.error ? `error: ${s.error}` : f(s.ms, 2), f(s.gflops, 2)]))));
+  out.push('');
+
+  // Generation
+  out.push('## Generation (greedy, batch 1, 16-token prompt)', '');
+  // Generation measured on its own, or (quick mode) on the model the load measurement loaded.
+  const gen = entries.filter((e) => e.result && (e.section === 'generate' || e.result.generation)).map((e) => ({ e, g: e.section === 'generate' ? e.result : e.result.generation }));
+  out.push(table(['where', 'backend', 'model', 'KV cache', 'new tokens', 'tokens/s', 'ms/token', 'first token ms', 'decode ms/token (last 32)', 'time/token vs 32 tokens', 'notes'],
+    gen.flatMap(({ e, g }) => ((g.runs ?? []) as any[]).map((r) => [where(e), e.backend, g.model, r.cache ? 'yes' : 'no', r.newTokens, f(r.tokensPerSecond, 2), f(r.msPerToken, 1),
+      f(r.firstTokenMs, 0), f(r.last32MsPerToken, 1), r.cache && g.ratioLongVs32 && r.newTokens === g.ratioLongVs32.newTokens ? `${f(g.ratioLongVs32.ratio, 2)}×` : '',
+      [r.exceedsPositions ? 'past n_positions: the cache is re-encoded from the last n_positions/2 tokens' : '', r.tensorLeak ? `${r.tensorLeak} tensors leaked` : '', failureOf(g) ? `**${failureOf(g)}**` : ''].filter(Boolean).join('; ')]))));
+  out.push('');
+
+  // Tokenization
+  const tok = entries.find((e) => e.section === 'tokenize' && e.result)?.result;
+  out.push('## Tokenization (emails/dev/bodies.jsonl repeated to ~1 MB, one encode per document)', '');
+  if (tok) {
+    out.push(table(['tokenizer', 'cold MB/s (first pass)', 'warm MB/s (best pass)', 'tokens'], [
+      ['GPT2Tokenizer (ours)', f(tok.ours.coldMBps, 2), f(tok.ours.warmMBps, 2), tok.ours.tokens],
+      ['gpt-tokenizer r50k_base', f(tok.gptTokenizer.coldMBps, 2), f(tok.gptTokenizer.warmMBps, 2), tok.gptTokenizer.tokens]]));
+    const ok = tok.slowdownWarm <= 2 && tok.slowdownCold <= 2;
+    out.push('', `gpt-tokenizer ÷ ours: ${f(tok.slowdownWarm, 2)}× warm, ${f(tok.slowdownCold, 2)}× cold (target: ours within 2×: **${ok ? 'met' : 'not met'}**). ` +
+      `${f(tok.bytes / 1e6, 2)} MB in ${tok.documents} documents; ids differ on ${tok.mismatchedDocuments} of ${tok.comparedDocuments} documents compared. Building our tokenizer from its files: ${f(tok.constructMs, 0)} ms.`);
+  } else out.push('_not measured_');
+  out.push('');
+
+  // Load
+  out.push('## Model load: GPT-2 124M from a local model folder (F32 safetensors, 498 MB)', '');
+  const loads = entries.filter((e) => e.section === 'load' && e.result);
+  out.push(table(['backend', 'read ms', 'parse ms', 'tensors ms', 'first forward ms (16 tokens)', 'total ms', 'target < 3 s', 'peak RSS'],
+    loads.map((e) => { const r = e.result; return [e.backend, f(r.readMs, 0), f(r.parseMs, 0), f(r.tensorsMs, 0), f(r.firstForwardMs, 0), f(r.totalMs, 0), r.totalMs < 3000 ? 'met' : '**not met**', bytes(e.memory?.VmHWM)]; })));
+  out.push('');
+
+  // Memory
+  out.push('## Peak memory of 124M training on Node wasm (block 128, batch 1; target < 3 GiB)', '');
+  const mem = entries.filter((e) => e.env === 'node' && e.backend === 'wasm' && (e.section === 'trainer' || e.section === 'train') && (e.result?.model === '124M' || e.result?.model === 'medium') && e.memory);
+  out.push(table(['run', 'peak RSS (VmHWM)', 'wasm heap', 'tf.memory() peak', 'target', 'outcome'], mem.map((e) => [e.id, bytes(e.memory?.VmHWM), bytes(e.memory?.wasmHeapBytes ?? e.result?.memoryMax?.wasmHeapBytes), bytes(e.result?.peakTfBytes),
+    e.result?.model === '124M' && e.result?.block === 128 ? ((e.memory?.VmHWM ?? Infinity) < 3 * GiB && !e.result?.error ? 'met' : '**not met**') : '',
+    e.result?.error ? `failed: ${e.result.error}` : e.status === 'ok' ? 'completed' : `${e.status}: ${e.reason ?? ''}`])));
+  out.push('');
+
+  // Stability
+  out.push('## WebGPU stability (the Trainer\'s loop; tf.memory() sampled between logging steps)', '');
+  const st = entries.filter((e) => e.section === 'stability' && e.result);
+  out.push('Paced: each step waits for the device before the next, so ms/step counts computed steps; the Trainer\'s own tokens/s (its `train_runtime` leaves the waits out) shows how far enqueueing runs ahead of the device.', '');
+  out.push(table(['where', 'backend', 'model', 'steps', 'ms/step', 'tokens/s (Trainer\'s own)', 'numTensors drift', 'numBytes drift', 'GPU bytes drift (used / allocated)', 'flat', 'problems'],
+    st.map((e) => { const r = e.result, d = r.drifts ?? {}; return [where(e), e.backend, r.model, `${r.steps}${r.plannedSteps !== r.steps ? ` of ${r.plannedSteps}` : ''}`, f(r.msPerStep, 1),
+      `${f(r.tokensPerSecond, 1)} (${f(r.trainerTokensPerSecond, 1)})`, f(d.numTensors, 0), f(d.numBytes, 0),
+      `${f(d.numBytesInGPU ?? d.numBytesInGPUAllocated, 0)} / ${f(d.numBytesAllocatedInGPU, 0)}`, r.flat && !failureOf(r) ? 'yes' : '**no**', failureOf(r) ?? '']; })));
+  out.push('');
+
+  // Hot spots
+  const prof = entries.filter((e) => e.section === 'train' && e.result?.profile && e.result?.model !== 'tiny-gpt2');
+  for (const e of prof) {
+    const p = e.result.profile;
+    out.push(`## Hot spots: ${e.result.model}, block ${e.result.block}, ${e.backend} in ${where(e)} (tf.profile of step ${p.step}${p.optimizer ? ', AdamW included' : ', forward+backward'})`, '');
+    out.push(`Step wall time ${f(p.wallMs, 0)} ms, of which kernels ${f(p.kernelMs, 0)} ms (${p.kernels} kernel calls) and ${f(p.outsideKernelsMs, 0)} ms outside kernels.`, '');
+    out.push(table(['phase', 'kernel', 'input shapes', 'calls', 'ms'], (p.topByShape as any[]).map((k) => [k.phase, k.kernel, k.shapes, k.calls, f(k.ms, 0)])));
+    out.push('', 'By kernel: ' + (p.topByKernel as any[]).slice(0, 10).map((k) => `${k.kernel} ${f(k.ms, 0)} ms (${k.calls})`).join(', '), '');
+  }
+
+  const profiles: Array<[string, any]> = [];
+  for (const { e, g } of gen) if (g.decodeProfile) profiles.push([`one KV-cached decode step of ${g.model} (${g.decodeProfile.pastTokens} tokens cached), ${e.backend} in ${where(e)}`, g.decodeProfile]);
+  for (const e of loads) if (e.result.firstForwardProfile) profiles.push([`the first forward after loading 124M (${e.result.promptTokens} tokens, then the last position's logits), ${e.backend} in ${where(e)}`, e.result.firstForwardProfile]);
+  for (const [title, p] of profiles) {
+    out.push(`## Hot spots: ${title}`, '', `Wall time ${f(p.wallMs, 0)} ms, kernels ${f(p.kernelMs, 0)} ms (${p.kernels} calls).`, '');
+    out.push(table(['kernel', 'input shapes', 'calls', 'ms'], (p.topByShape as any[]).slice(0, 8).map((k) => [k.kernel, k.shapes, k.calls, f(k.ms, 0)])), '');
+  }
+
+  // Skipped and failed
+  out.push('## Skipped, failed, timed out', '');
+  const bad = entries.filter((e) => e.status !== 'ok' || failureOf(e.result));
+  out.push(bad.length ? bad.map((e) => `- \`${e.id}\`: ${e.status === 'ok' ? 'failed' : e.status}: ${e.reason ?? failureOf(e.result) ?? ''}`).join('\n') : '_nothing_');
+  out.push('');
+  return out.join('\n');
+}
