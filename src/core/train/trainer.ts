@@ -50,7 +50,7 @@ export class TrainingStopped extends Error {}
 /** table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends). */
 function addRows(table: tf.Tensor, ids: tf.Tensor1D, rows: tf.Tensor): tf.Tensor {
   if (!isHostBackend() || !ownsMemory(table)) {
-    const sum = table.add(tf.unsortedSegmentSum(rows, ids, table.shape[0]));
+    const sum = tf.tidy(() => table.add(tf.unsortedSegmentSum(rows, ids, table.shape[0])));
     table.dispose();
     return sum;
   }
