@@ -8,6 +8,7 @@
 //   npm run bench -- --filter=124M           items whose id contains the text
 //   npm run bench -- --budget=600            seconds; items that would end later are skipped
 //   npm run bench -- --out=DIR               where the results go (default bench/)
+//   npm run bench -- --render [--quick]      rewrite results(.quick).md from the JSON only
 // Full runs write bench/results.json and bench/results.md (what the README shows); quick runs write
 // bench/results-quick.json and bench/results-quick.md.
 import { spawn, execFileSync } from 'node:child_process';
@@ -190,8 +191,15 @@ async function main(): Promise<void> {
   say(`(${Math.round(elapsed())} s; ${path.relative(process.cwd(), path.join(outDir, `${base}.json`))}, ${path.relative(process.cwd(), path.join(outDir, `${base}.md`))})`);
 }
 
+/** --render: only rewrite the markdown from the results JSON (after changing lib/report.ts). */
+function render(): void {
+  const res = JSON.parse(readFileSync(path.join(outDir, `${base}.json`), 'utf8')) as Results;
+  writeFileSync(path.join(outDir, `${base}.md`), markdown(res));
+  say(markdown(res));
+}
+
 try {
-  await main();
+  if (argv.includes('--render')) render(); else await main();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   if (existsSync(LOAD_DIR)) rmSync(LOAD_DIR, { recursive: true, force: true });
