@@ -45,6 +45,7 @@ if [ ! -f "$V/node.gz" ] || [ "$(cat "$V/.node-version" 2>/dev/null)" != "$(node
 fi
 
 echo "== libraries"
+rm -rf "$V/lib" && mkdir -p "$V/lib"
 VULKAN_LOADER="${VULKAN_LOADER:-/usr/lib/chromium/libvulkan.so.1}"
 [ -f "$VULKAN_LOADER" ] || VULKAN_LOADER="$(ldc | awk '/libvulkan\.so\.1 .*x86-64/ {print $NF; exit}')"
 if [ -n "$VULKAN_LOADER" ] && [ -f "$VULKAN_LOADER" ]; then cp -L "$VULKAN_LOADER" "$V/lib/libvulkan.so.1"; else echo "warning: no libvulkan.so.1 to carry (the remote must have one)"; fi
@@ -52,7 +53,7 @@ for l in libstdc++.so.6 libgcc_s.so.1; do
   p="$(ldc | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}')"
   if [ -n "$p" ]; then cp -L "$p" "$V/lib/$l"; else echo "warning: no $l to carry"; fi
 done
-gzip -9 -f "$V"/lib/*.so* 2>/dev/null || true
+for f in "$V"/lib/*; do [ -f "$f" ] && case "$f" in *.gz) ;; *) gzip -9 -f "$f" ;; esac; done
 
 cp "$FIXTURES/emails/dev/gpt2.u16" "$V/gpt2.u16"
 

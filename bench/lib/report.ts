@@ -108,6 +108,17 @@ export function markdown(res: Results): string {
     })));
   out.push('');
 
+  const runs = entries.filter((e) => e.section === 'trainer' && e.result);
+  if (runs.length) {
+    out.push('The Trainer itself (the loop the CLI and the app run; its first step included):', '');
+    out.push(table(['where', 'backend', 'model', 'block', 'batch', 'steps', 'tokens/s (wall clock)', 'tokens/s (Trainer\'s own)', 'ms per step', 'peak memory', 'notes'], runs.map((e) => {
+      const r = e.result;
+      return [where(e), e.backend, r.model, r.block, r.batch, r.steps, f(r.wallTokensPerSecond ?? (r.steps * r.batch * r.block) / (r.totalMs / 1000), 1), f(r.tokensPerSecond, 1),
+        (r.stepTimesMs ?? []).map((x: number) => f(x, 0)).join(', '), peakMemory(e), [e.note, problem(e)].filter(Boolean).join('; ')];
+    })));
+    out.push('');
+  }
+
   // Matmul ceiling
   out.push('## Backend ceiling: matmul GFLOP/s', '');
   const mm = entries.filter((e) => e.section === 'matmul' && e.result);

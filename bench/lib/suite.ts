@@ -491,8 +491,11 @@ async function trainerTask(t: Extract<Task, { kind: 'trainer' }>, host: Host): P
   try { await trainer.train(); } finally { trainer.dispose(); model.dispose(); }
   mem.sample();
   const summary = trainer.logHistory.at(-1) ?? {};
+  const totalMs = now() - t0; // train() returns once the device has done every step (its final log reads them back)
   return {
-    model: t.model.name, block: T, batch: t.batch, steps: t.steps, initMs: round(initMs, 0), totalMs: round(now() - t0, 0),
+    model: t.model.name, block: T, batch: t.batch, steps: t.steps, initMs: round(initMs, 0), totalMs: round(totalMs, 0),
+    /** Steps over the wall clock, and the Trainer's own figure (on a GPU it times enqueueing, not the device). */
+    wallTokensPerSecond: round((t.steps * t.batch * T) / (totalMs / 1000), 1),
     stepTimesMs: stepTimes, tokensPerSecond: summary.tokens_per_second, finalLoss: trainer.logHistory.filter((e) => 'loss' in e).at(-1)?.loss,
     memoryMax: mem.get(),
   };
