@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/core/backend';
 import { runTask, backendInfo, MODELS, type Task, type Host, type Result, type MatmulShape } from '../lib/suite';
 import { markdown, failureOf, type Entry, type Results } from '../lib/report';
+import { procStatus } from '../node/host';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,17 +64,6 @@ function plan(): Item[] {
     { id: 'train/medium/T1024', section: 'train', estS: 30, task: train(M.medium, 1024, 1, 1, 2) },
     { id: 'train/large/T1024', section: 'train', estS: 40, task: train(M.large, 1024, 1, 1, 2) },
   ];
-}
-
-function procStatus(): Record<string, number> {
-  const out: Record<string, number> = {};
-  try {
-    for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
-      const m = /^(VmHWM|VmRSS):\s+(\d+) kB/.exec(line);
-      if (m) out[m[1]] = Number(m[2]) * 1024;
-    }
-  } catch { /* not Linux */ }
-  return out;
 }
 
 function tokens(): Int32Array {
