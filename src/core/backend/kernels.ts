@@ -4,34 +4,64 @@
 // rows into the rows of the table they were gathered from. tfjs-backend-wasm 4.22 has no such kernel, and the cpu
 // backend's loops over every (segment, row) pair: 60 s for GPT-2's 50,257-row table. This one touches each input row
 // once; summing in row order gives the same result as the reference kernel.
-import { registerKernel, unregisterKernel, getKernel, type KernelConfig, type TensorInfo, type NamedAttrMap, type KernelBackend, type DataType } from '@tensorflow/tfjs';
+//
+// Slice, Unpack (tf.unstack) and SplitV (tf.split) of tfjs-backend-wasm 4.22 copy the whole input out of the wasm
+// heap (readSync) for every piece they cut: unstacking attention's [12 × 128 × 128] heads copied it 12 times, and
+// took more time than the heads' products. Ours copy each piece straight from the heap.
+import {
+  registerKernel, unregisterKernel, getKernel, slice_util, backend_util, util,
+  type KernelConfig, type TensorInfo, type NamedAttrMap, type KernelBackend, type DataType,
+} from '@tensorflow/tfjs';
 
-function segmentSum(x: Float32Array, ids: Int32Array, inner: number, numSegments: number): Float32Array {
-  const out = new Float32Array(numSegments * inner);
+type Values = Float32Array | Int32Array | Uint8Array;
+
+/** Adds each row of x into row ids[r] of `out` (numSegments rows of `inner`, zeroed by the caller). */
+function segmentSum(x: Values, ids: Values, inner: number, out: Values): void {
+  const numSegments = out.length / inner;
   for (let r = 0; r < ids.length; r++) {
     const seg = ids[r];
     if (seg < 0 || seg >= numSegments) continue; // as TensorFlow: out-of-range ids are dropped
     const src = r * inner, dst = seg * inner;
     for (let j = 0; j < inner; j++) out[dst + j] += x[src + j];
   }
-  return out;
 }
 
-function unsortedSegmentSum(backendName: 'cpu' | 'wasm', makeOutput: (b: KernelBackend, shape: number[], dtype: DataType, values: Float32Array) => TensorInfo): KernelConfig {
-  return {
-    kernelName: 'UnsortedSegmentSum',
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
-      const { numSegments } = attrs as NamedAttrMap & { numSegments: number };
-      const b = backend as KernelBackend;
-      const rowShape = x.shape.slice(segmentIds.shape.length);
-      const inner = rowShape.reduce((a, d) => a * d, 1);
-      const values = segmentSum(b.readSync(x.dataId) as Float32Array, b.readSync(segmentIds.dataId) as Int32Array, inner, numSegments);
-      return makeOutput(b, [numSegments, ...rowShape], x.dtype, values);
-    },
-  };
-}
+interface SegmentSumInputs { x: TensorInfo; segmentIds: TensorInfo }
+const segmentShape = ({ x, segmentIds }: SegmentSumInputs, attrs: NamedAttrMap) => {
+  const rowShape = x.shape.slice(segmentIds.shape.length);
+  return { shape: [attrs.numSegments as number, ...rowShape], inner: rowShape.reduce((a, d) => a * d, 1) };
+};
+
+/**
+ * On wasm the sum is written straight into the output's heap memory: building GPT-2's [50257 × 768] table in
+ * JavaScript and copying it in took 140 ms a step.
+ */
+const wasmSegmentSum: KernelConfig = {
+  kernelName: 'UnsortedSegmentSum',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const b = backend as WasmBackend, ins = inputs as unknown as SegmentSumInputs;
+    const { shape, inner } = segmentShape(ins, attrs as NamedAttrMap);
+    const out = b.makeOutput(shape, ins.x.dtype);
+    const values = b.typedArrayFromHeap(out); // views after makeOutput, which may grow (and detach) the heap
+    values.fill(0);
+    segmentSum(b.typedArrayFromHeap(ins.x), b.typedArrayFromHeap(ins.segmentIds), inner, values);
+    return out;
+  },
+};
+
+const cpuSegmentSum: KernelConfig = {
+  kernelName: 'UnsortedSegmentSum',
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const b = backend as KernelBackend & { makeTensorInfo(s: number[], d: DataType, v: Values): TensorInfo };
+    const ins = inputs as unknown as SegmentSumInputs;
+    const { shape, inner } = segmentShape(ins, attrs as NamedAttrMap);
+    const values = ins.x.dtype === 'int32' ? new Int32Array(util.sizeFromShape(shape)) : new Float32Array(util.sizeFromShape(shape));
+    segmentSum(b.readSync(ins.x.dataId) as Values, b.readSync(ins.segmentIds.dataId) as Values, inner, values);
+    return b.makeTensorInfo(shape, ins.x.dtype, values);
+  },
+};
 
 /**
  * Identity that shares the input's memory (reference-counted, as the cpu backend's does) instead of copying it.
@@ -49,19 +79,89 @@ const sharedIdentity: KernelConfig = {
   },
 };
 
+/** What the wasm backend offers beyond KernelBackend (its own class is not exported as a type we can import). */
+interface WasmBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** x[begin : begin + size], copied from the heap in the longest contiguous runs the slice has. */
+function heapSlice(b: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const out = b.makeOutput(size, x.dtype);
+  // Views only after makeOutput: an allocation may grow the heap, which detaches earlier views.
+  const src = b.typedArrayFromHeap(x), dst = b.typedArrayFromHeap(out);
+  const rank = x.shape.length;
+  if (rank === 0 || dst.length === 0) { dst.set(src.subarray(0, dst.length)); return out; }
+  const strides = [...util.computeStrides(x.shape), 1];
+  // Axes after `d` are taken whole, so axis d and those after it are one contiguous run of `run` elements.
+  let d = rank - 1;
+  while (d > 0 && size[d] === x.shape[d]) d--;
+  const run = size.slice(d).reduce((a, n) => a * n, 1);
+  let o = 0;
+  const copy = (axis: number, offset: number) => {
+    if (axis < d) {
+      for (let i = 0; i < size[axis]; i++) copy(axis + 1, offset + (begin[axis] + i) * strides[axis]);
+      return;
+    }
+    const at = offset + begin[d] * strides[d];
+    dst.set(src.subarray(at, at + run), o);
+    o += run;
+  };
+  copy(0, 0);
+  return out;
+}
+
+/** The built-in wasm kernel of that name, for what ours leave to it (string tensors). */
+const builtIn = new Map<string, KernelConfig['kernelFunc']>();
+const heapKernel = (kernelName: string, f: (b: WasmBackend, x: TensorInfo, attrs: NamedAttrMap) => TensorInfo | TensorInfo[]): KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const x = (args.inputs as { x?: TensorInfo; value?: TensorInfo }).x ?? (args.inputs as { value: TensorInfo }).value;
+    if (x.dtype === 'string') return builtIn.get(kernelName)!(args);
+    return f(args.backend as WasmBackend, x, args.attrs as NamedAttrMap);
+  },
+});
+
+const heapSliceKernels = [
+  heapKernel('Slice', (b, x, attrs) => {
+    const [begin, size] = slice_util.parseSliceParams(x as never, attrs.begin as number[], attrs.size as number[]);
+    return heapSlice(b, x, begin, size);
+  }),
+  heapKernel('Unpack', (b, x, attrs) => {
+    const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const size = x.shape.map((n, i) => (i === axis ? 1 : n));
+    const shape = x.shape.filter((_, i) => i !== axis);
+    return Array.from({ length: x.shape[axis] }, (_, i) => {
+      const piece = heapSlice(b, x, x.shape.map((_, j) => (j === axis ? i : 0)), size);
+      return { ...piece, shape };
+    });
+  }),
+  heapKernel('SplitV', (b, x, attrs) => {
+    const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const sizes = backend_util.prepareSplitSize(x as never, attrs.numOrSizeSplits as number[] | number, axis);
+    let at = 0;
+    return sizes.map((n) => {
+      const piece = heapSlice(b, x, x.shape.map((_, j) => (j === axis ? at : 0)), x.shape.map((m, j) => (j === axis ? n : m)));
+      at += n;
+      return piece;
+    });
+  }),
+];
+
 const KERNELS = [
   sharedIdentity,
-  unsortedSegmentSum('wasm', (b, shape, dtype, values) =>
-    (b as unknown as { makeOutput(s: number[], d: DataType, o?: number, v?: Float32Array): TensorInfo }).makeOutput(shape, dtype, undefined, values)),
-  unsortedSegmentSum('cpu', (b, shape, dtype, values) =>
-    (b as unknown as { makeTensorInfo(s: number[], d: DataType, v: Float32Array): TensorInfo }).makeTensorInfo(shape, dtype, values)),
+  ...heapSliceKernels,
+  wasmSegmentSum,
+  cpuSegmentSum,
 ];
 
 /** Registers our kernels for `backend` (once), replacing the built-in ones of the same name. */
 export function registerKernels(backend: string): void {
   for (const k of KERNELS) {
     if (k.backendName !== backend || getKernel(k.kernelName, k.backendName)?.kernelFunc === k.kernelFunc) continue;
-    if (getKernel(k.kernelName, k.backendName)) unregisterKernel(k.kernelName, k.backendName);
+    const existing = getKernel(k.kernelName, k.backendName);
+    if (existing) { builtIn.set(k.kernelName, existing.kernelFunc); unregisterKernel(k.kernelName, k.backendName); }
     registerKernel(k);
   }
 }
