@@ -3,13 +3,16 @@
 // `.tmp-*` folder behind, which loading ignores.
 import { mkdir, rename, rm, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DataError, type DataFile } from '../core/data';
+import type { FileData, FolderFiles } from '../core/io/export';
+
+/** Bytes as they are; a stream chunk by chunk, so a large file is never whole in memory. */
+const contents = (f: FileData) => (f instanceof Uint8Array ? f : f.chunks());
 
 /** Writes `files` as the folder `dir`, replacing an older one of that name only once the new one is complete. */
-export async function writeFolderAtomic(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+export async function writeFolderAtomic(dir: string, files: FolderFiles): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
-  for (const [name, bytes] of files) await writeFile(path.join(tmp, name), bytes);
+  for (const [name, data] of files) await writeFile(path.join(tmp, name), contents(data));
   const old = `${dir}.old-${process.pid}`;
   const exists = await stat(dir).then(() => true, () => false);
   if (exists) await rename(dir, old);
@@ -18,11 +21,11 @@ export async function writeFolderAtomic(dir: string, files: Map<string, Uint8Arr
 }
 
 /** Writes each file next to its final name, then renames it over: every file is whole or absent. */
-export async function writeFilesAtomic(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+export async function writeFilesAtomic(dir: string, files: FolderFiles): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const [name, bytes] of files) {
+  for (const [name, data] of files) {
     const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
-    await writeFile(tmp, bytes);
+    await writeFile(tmp, contents(data));
     await rename(tmp, path.join(dir, name));
   }
 }
@@ -34,13 +37,6 @@ export async function readFolder(dir: string): Promise<Map<string, Uint8Array>> 
     if ((await stat(p)).isFile()) out.set(name, new Uint8Array(await readFile(p)));
   }
   return out;
-}
-
-export async function readDataFile(p: string): Promise<DataFile> {
-  const bytes = await readFile(p).catch((e: NodeJS.ErrnoException) => {
-    throw new DataError(`${p}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory, expected a file' : e.message}`);
-  });
-  return { name: path.basename(p), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 /** True when `dir` exists and holds anything. */

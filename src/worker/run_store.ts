@@ -2,7 +2,7 @@
 // crashed tab can continue it: the tokenized dataset once per run, and checkpoint-{step}/ folders (the model folder
 // plus the trainer's files). A checkpoint counts only once its COMPLETE marker is written last, so that a tab closed
 // half-way through a save leaves the previous checkpoint as the one to resume. One run is kept: a new one replaces it.
-import type { FolderFiles } from '../core/io/export';
+import type { FileData, FolderFiles } from '../core/io/export';
 import type { DatasetSummary, SavedRun } from './protocol';
 
 const ROOT = 'gpt2-studio-run';
@@ -21,9 +21,10 @@ export interface StoredDataset {
 /** FileSystemDirectoryHandle's async iteration, which this repo's TypeScript libs (no DOM.AsyncIterable) leave out. */
 const names = (dir: FileSystemDirectoryHandle) => (dir as unknown as { keys(): AsyncIterable<string> }).keys();
 
-async function writeFile(dir: FileSystemDirectoryHandle, name: string, bytes: Uint8Array): Promise<void> {
+async function writeFile(dir: FileSystemDirectoryHandle, name: string, data: FileData): Promise<void> {
   const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
-  await w.write(bytes as Uint8Array<ArrayBuffer>);
+  if (data instanceof Uint8Array) await w.write(data as Uint8Array<ArrayBuffer>);
+  else for await (const chunk of data.chunks()) await w.write(chunk as Uint8Array<ArrayBuffer>);
   await w.close();
 }
 

@@ -3,10 +3,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT2 } from '../gpt2/model';
 import { savedKey } from '../gpt2/weights';
-import { safetensorsLayout } from './safetensors';
+import { safetensorsStream } from './safetensors';
+import { hostMemory, isHostBackend } from '../backend/host_memory';
 import type { GPT2Tokenizer } from '../tokenizer';
 
-export type FolderFiles = Map<string, Uint8Array>;
+/** A file's bytes produced in order, piece by piece, when the file is written. */
+export interface ByteStream { readonly size: number; chunks(): AsyncIterable<Uint8Array> }
+
+/** A file: its bytes, or for the large ones (weights, optimizer state) a stream, so no copy of them is ever whole. */
+export type FileData = Uint8Array | ByteStream;
+export type FolderFiles = Map<string, FileData>;
 
 export interface ModelMeta {
   rawConfig: Record<string, unknown>;
@@ -17,26 +23,41 @@ export interface ModelMeta {
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
 export const jsonFile = json;
 
-/**
- * Reads tensors back (asynchronously, one at a time) into a float32 safetensors file under `key(name)`: only the
- * file and one tensor's copy are held at once, not a second copy of every weight.
- */
-export async function tensorsToSafetensors(tensors: Map<string, tf.Tensor>, key: (name: string) => string = (n) => n, metadata?: Record<string, string>): Promise<Uint8Array> {
-  const layout = safetensorsLayout(Object.fromEntries([...tensors].map(([n, t]) => [key(n), t.shape])), metadata);
-  const out = layout.allocate();
-  for (const [name, t] of tensors) {
-    const d = (await t.data()) as Float32Array;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), layout.dataStart + layout.at.get(key(name))!);
-  }
+/** The whole file in memory, for consumers that need it at once (a zip). */
+export async function fileBytes(f: FileData): Promise<Uint8Array> {
+  if (f instanceof Uint8Array) return f;
+  const out = new Uint8Array(f.size);
+  let at = 0;
+  for await (const c of f.chunks()) { out.set(c, at); at += c.length; }
   return out;
 }
 
-/** config.json, generation_config.json, model.safetensors and the tokenizer files. */
-export async function modelFolderFiles(model: GPT2, meta: ModelMeta): Promise<FolderFiles> {
+/** Floats per piece when a tensor is read back from host memory: 4 MB copies instead of one of the whole tensor. */
+const PIECE = 1 << 20;
+
+/**
+ * A tensor's data, read back when asked for: on the CPU-side backends a piece at a time, each copied out of the
+ * tensor's memory at once (a heap view must not outlive an allocation); on a GPU in one asynchronous read.
+ */
+async function* tensorData(t: tf.Tensor): AsyncIterable<Float32Array> {
+  if (!isHostBackend()) { yield (await t.data()) as Float32Array; return; }
+  for (let i = 0; i < t.size; i += PIECE) yield hostMemory(t).slice(i, Math.min(t.size, i + PIECE));
+}
+
+/**
+ * Tensors as a float32 safetensors stream under `key(name)`, read back only as the stream is written: the tensors
+ * must stay as they are until then (the trainer waits for its checkpoint hook).
+ */
+export function tensorsFile(tensors: Map<string, tf.Tensor>, key: (name: string) => string = (n) => n, metadata?: Record<string, string>): ByteStream {
+  return safetensorsStream(new Map([...tensors].map(([n, t]) => [key(n), { shape: t.shape, data: () => tensorData(t) }])), metadata);
+}
+
+/** config.json, generation_config.json, model.safetensors (a stream of the model's current weights) and the tokenizer files. */
+export function modelFolderFiles(model: GPT2, meta: ModelMeta): FolderFiles {
   const files: FolderFiles = new Map();
   files.set('config.json', json({ ...meta.rawConfig, architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', torch_dtype: 'float32' }));
   files.set('generation_config.json', json(meta.generationConfig));
-  files.set('model.safetensors', await tensorsToSafetensors(model.params, savedKey));
+  files.set('model.safetensors', tensorsFile(model.params, savedKey));
   for (const [name, text] of Object.entries(meta.tokenizer.files())) if (text !== undefined) files.set(name, new TextEncoder().encode(text));
   return files;
 }

@@ -3,6 +3,7 @@
 // write here; the npm packages for it are either Node-only or do not upcast F16/BF16.
 
 import { ModelFileError } from '../errors';
+import type { ByteStream } from './export';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64' | 'I16' | 'U16' | 'I8';
 const DTYPE_BYTES: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, U16: 2, U8: 1, I8: 1, BOOL: 1 };
@@ -94,44 +95,64 @@ function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+/** A float32 tensor to write: its shape, and its data, produced only when the file is written (in pieces if it likes). */
+export interface TensorToWrite { shape: number[]; data(): Iterable<Float32Array> | AsyncIterable<Float32Array> }
+
 /**
- * The layout of a float32 safetensors file: its header bytes and each tensor's byte offset, keys sorted as
- * `save_pretrained` writes them. Filling the data in tensor by tensor keeps one copy of the weights in memory.
+ * The start of a float32 safetensors file (the 8-byte header length and the JSON header, keys sorted as
+ * `save_pretrained` writes them), the order the tensors' data follows in, and the file's size.
  */
-export function safetensorsLayout(shapes: Record<string, number[]>, metadata: Record<string, string> = { format: 'pt' }) {
-  const names = Object.keys(shapes).sort();
-  const header: Record<string, unknown> = { __metadata__: metadata };
+function header(shapes: Map<string, number[]>, metadata: Record<string, string> = { format: 'pt' }) {
+  const names = [...shapes.keys()].sort();
+  const json: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
-  const at = new Map<string, number>();
   for (const name of names) {
-    const bytes = 4 * shapes[name].reduce((a, d) => a * d, 1);
-    header[name] = { dtype: 'F32', shape: shapes[name], data_offsets: [offset, offset + bytes] };
-    at.set(name, offset);
+    const bytes = 4 * shapes.get(name)!.reduce((a, d) => a * d, 1);
+    json[name] = { dtype: 'F32', shape: shapes.get(name), data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const text = new TextEncoder().encode(JSON.stringify(json));
   // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
-  const headerBytes = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20);
-  headerBytes.set(json);
-  const dataStart = 8 + headerBytes.length;
-  const total = dataStart + offset;
-  /** A file buffer with the header written; tensors go at `dataStart + at.get(name)`. */
-  const allocate = () => {
-    const out = new Uint8Array(total);
-    new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-    out.set(headerBytes, 8);
-    return out;
-  };
-  return { names, at, dataStart, total, allocate };
+  const padded = text.length + ((8 - (text.length % 8)) % 8);
+  const bytes = new Uint8Array(8 + padded).fill(0x20);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(padded), true);
+  bytes.set(text, 8);
+  return { bytes, names, size: bytes.length + offset };
 }
 
-/** Serializes float32 tensors as safetensors F32. */
+const asBytes = (d: Float32Array) => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+
+/**
+ * A float32 safetensors file as a stream: the header, then each tensor's bytes as its data is produced, so that a
+ * large file (a checkpoint's optimizer state is twice the model) never exists whole in memory.
+ */
+export function safetensorsStream(tensors: Map<string, TensorToWrite>, metadata?: Record<string, string>): ByteStream {
+  const h = header(new Map([...tensors].map(([n, t]) => [n, t.shape])), metadata);
+  return {
+    size: h.size,
+    async *chunks() {
+      yield h.bytes;
+      for (const name of h.names) {
+        const t = tensors.get(name)!;
+        let n = 0;
+        for await (const d of t.data()) { n += d.length; yield asBytes(d); }
+        // A short tensor would shift every later offset: a corrupt file, which must not be written.
+        const want = t.shape.reduce((a, x) => a * x, 1);
+        if (n !== want) throw new Error(`safetensors: tensor "${name}" produced ${n} values for shape [${t.shape}] (${want})`);
+      }
+    },
+  };
+}
+
+/** Serializes float32 tensors held in memory as one safetensors F32 buffer. */
 export function writeSafetensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
-  const layout = safetensorsLayout(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.shape])), metadata);
-  const out = layout.allocate();
-  for (const name of layout.names) {
-    const d = tensors[name].data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), layout.dataStart + layout.at.get(name)!);
+  const h = header(new Map(Object.entries(tensors).map(([n, t]) => [n, t.shape])), metadata);
+  const out = new Uint8Array(h.size);
+  out.set(h.bytes);
+  let at = h.bytes.length;
+  for (const name of h.names) {
+    out.set(asBytes(tensors[name].data), at);
+    at += tensors[name].data.byteLength;
   }
   return out;
 }

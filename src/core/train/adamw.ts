@@ -5,10 +5,10 @@
 // Two implementations of the same arithmetic:
 // - on GPU backends, tf ops that stay on the device: nothing is read back inside a step;
 // - on the CPU-side backends (wasm, cpu), one loop over the tensors' memory per parameter, writing the update into
-//   a fresh tensor (wasm) or in place (cpu), with the moments in plain Float32Arrays. Op by op, tf would allocate
-//   several parameter-sized temporaries per tensor (GPT-2's wte is 154 MB) inside the wasm heap, which cannot
-//   exceed 4 GB and never shrinks: GPT-2 124M then dies with "memory access out of bounds". Reading back is free
-//   there, so nothing is lost by leaving the device.
+//   the consumed gradient's memory (see updateTarget), with the moments in plain Float32Arrays. Op by op, tf would
+//   allocate several parameter-sized temporaries per tensor (GPT-2's wte is 154 MB) inside the wasm heap, which
+//   cannot exceed 4 GB and never shrinks: GPT-2 124M then dies with "memory access out of bounds". Reading back is
+//   free there, so nothing is lost by leaving the device.
 import * as tf from '@tensorflow/tfjs';
 import { decays } from '../gpt2/weights';
 import { hostMemory, isHostBackend, ownsMemory } from '../backend/host_memory';
@@ -99,15 +99,45 @@ class DeviceAdamW implements AdamW {
 }
 
 /**
- * Where a parameter's update is written. cpu: in place, when no other tensor shares the memory. wasm: always a new
- * tensor, since XNNPACK keeps its own packed copy of a matmul's weights, cached by tensor id, and would go on using
- * the old values of a weight changed in place. One parameter at a time, that costs one parameter's size.
+ * Where a parameter's update is written: into its gradient's memory, which the update consumes, when no other tensor
+ * shares it (a clone or reshape would); else in place (cpu only); else a new tensor. Never in place on wasm: XNNPACK
+ * keeps its own packed copy of a matmul's weights, cached by tensor id, and would go on using the old values of a
+ * weight changed in place. The gradient is a tensor no matmul has used as weights, so it can become the parameter,
+ * and the update allocates nothing: no parameter-sized block the wasm heap (which never shrinks) must find room for.
  */
-function updateTarget(p: tf.Tensor): tf.Tensor {
+function updateTarget(p: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  if (g.dtype === 'float32' && ownsMemory(g)) return g;
   if (tf.getBackend() === 'cpu' && ownsMemory(p)) return p;
   const backend = tf.backend() as unknown as { makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo };
   if (backend.makeOutput) return tf.engine().makeTensorFromTensorInfo(backend.makeOutput(p.shape, 'float32'));
   return tf.zeros(p.shape);
+}
+
+/** Constants of one host AdamW step, computed once (the loop repeats them 124M times for GPT-2). */
+interface StepConstants { scale: number; beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; decay: number; stepSize: number; bc2Sqrt: number; epsilon: number }
+
+/** `sq` plus Σ x² over a tensor's memory, in index order: one running sum over all gradients, in their order. */
+function addSquares(sq: number, x: Float32Array): number {
+  for (let i = 0, n = x.length; i < n; i++) sq += x[i] * x[i];
+  return sq;
+}
+
+/**
+ * One parameter's update, q = p updated (q may be p or g), in one pass and torch's order of operations: the clipped
+ * gradient, then the moments (each rounded to float32 as torch stores them, and used rounded), then the step.
+ * A small monomorphic function so that V8 optimizes the loop itself rather than the whole apply().
+ */
+function updateParameter(g: Float32Array, p: Float32Array, q: Float32Array, m: Float32Array, v: Float32Array, k: StepConstants): void {
+  const { scale, beta1, oneMinusBeta1, beta2, oneMinusBeta2, decay, stepSize, bc2Sqrt, epsilon } = k;
+  const fround = Math.fround, sqrt = Math.sqrt;
+  for (let i = 0, n = q.length; i < n; i++) {
+    const gi = g[i] * scale;
+    const mi = fround(beta1 * m[i] + oneMinusBeta1 * gi);
+    const vi = fround(beta2 * v[i] + oneMinusBeta2 * gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    q[i] = p[i] * decay - stepSize * (mi / (sqrt(vi) / bc2Sqrt + epsilon));
+  }
 }
 
 class HostAdamW implements AdamW {
@@ -121,31 +151,27 @@ class HostAdamW implements AdamW {
     const { beta1, beta2, epsilon, weightDecay, maxGradNorm } = this.cfg;
     const { bc1, bc2Sqrt } = corrections(this.cfg, ++this.step);
     let sq = 0;
-    for (const g of grads.values()) {
-      const x = hostMemory(g);
-      for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
-    }
+    for (const g of grads.values()) sq = addSquares(sq, hostMemory(g));
     const norm = Math.sqrt(sq);
     const finite = Number.isFinite(norm) && Number.isFinite(loss.dataSync()[0]);
-    const scale = maxGradNorm > 0 ? Math.min(maxGradNorm / (norm + 1e-6), 1) : 1;
-    const step = lr / bc1;
+    const k: StepConstants = {
+      scale: maxGradNorm > 0 ? Math.min(maxGradNorm / (norm + 1e-6), 1) : 1,
+      beta1, oneMinusBeta1: 1 - beta1, beta2, oneMinusBeta2: 1 - beta2, decay: 1, stepSize: lr / bc1, bc2Sqrt, epsilon,
+    };
     for (const [name, g] of grads) {
       if (finite) {
         const p = params.get(name)!;
-        const n = p.size;
         let m = this.m.get(name), v = this.v.get(name);
-        if (!m || !v) { m = new Float32Array(n); v = new Float32Array(n); this.m.set(name, m); this.v.set(name, v); }
-        const decay = weightDecay > 0 && decays(name) ? 1 - lr * weightDecay : 1;
-        const out = updateTarget(p);
-        const gs = hostMemory(g), ps = hostMemory(p), qs = hostMemory(out);
-        for (let i = 0; i < n; i++) {
-          const gi = gs[i] * scale;
-          m[i] = beta1 * m[i] + (1 - beta1) * gi;
-          v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-          qs[i] = ps[i] * decay - step * (m[i] / (Math.sqrt(v[i]) / bc2Sqrt + epsilon));
-        }
+        if (!m || !v) { m = new Float32Array(p.size); v = new Float32Array(p.size); this.m.set(name, m); this.v.set(name, v); }
+        k.decay = weightDecay > 0 && decays(name) ? 1 - lr * weightDecay : 1;
+        const out = updateTarget(p, g);
+        // Views taken after any allocation above (a growing wasm heap detaches older ones). When out is g, each
+        // element of g is read before its slot is overwritten.
+        updateParameter(hostMemory(g), hostMemory(p), hostMemory(out), m, v, k);
         if (out !== p) { p.dispose(); params.set(name, out); }
+        if (out === g) continue;
       }
+      // Freed as soon as it is used: the wasm heap holds one gradient less for each parameter updated.
       g.dispose();
     }
     return { gradNorm: tf.scalar(norm), applied: tf.scalar(finite ? 1 : 0) };

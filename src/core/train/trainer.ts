@@ -13,7 +13,7 @@ import type { TrainingArguments } from './args';
 import { lrLambda, warmupSteps } from './schedule';
 import { mixSeed, permutation } from '../random';
 import { jsonFile, type FolderFiles } from '../io/export';
-import { parseSafetensors, writeSafetensors } from '../io/safetensors';
+import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
 
 /** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
 export interface BlockDataset {
@@ -39,7 +39,10 @@ export interface TrainerHooks {
   /** Every entry as it is appended to log_history (training logs, evaluations, the final summary). */
   onLog?(entry: LogEntry): void;
   onProgress?(p: Progress): void;
-  /** A checkpoint to store as `checkpoint-{step}/`; `remove` lists older ones that save_total_limit drops. */
+  /**
+   * A checkpoint to store as `checkpoint-{step}/`; `remove` lists older ones that save_total_limit drops. Its large
+   * files are streams of the optimizer's live state: write them before this promise resolves (training waits).
+   */
   onCheckpoint?(name: string, files: FolderFiles, remove: string[]): Promise<void>;
   /** Something the user should know that is not an error (e.g. a skipped non-finite step). */
   onWarning?(message: string): void;
@@ -47,8 +50,11 @@ export interface TrainerHooks {
 
 export class TrainingStopped extends Error {}
 
-/** table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends). */
-function addRows(table: tf.Tensor, ids: tf.Tensor1D, rows: tf.Tensor): tf.Tensor {
+/**
+ * table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends
+ * when nothing shares its memory) and frees `table` otherwise. Exported for its leak test.
+ */
+export function addRows(table: tf.Tensor, ids: tf.Tensor1D, rows: tf.Tensor): tf.Tensor {
   if (!isHostBackend() || !ownsMemory(table)) {
     const sum = tf.tidy(() => table.add(tf.unsortedSegmentSum(rows, ids, table.shape[0])));
     table.dispose();
@@ -323,20 +329,23 @@ export class Trainer {
 
   /**
    * The files of `checkpoint-{step}/` beyond the model folder: AdamW's moments, the scheduler, where the data stands
-   * (all randomness derives from the seed and the step), the state and the arguments.
+   * (all randomness derives from the seed and the step), the state and the arguments. optimizer.safetensors streams
+   * the live moments: write it before the next step.
    */
   async checkpointFiles(): Promise<FolderFiles> {
     await this.pending;
     const [loss, applied, totalLoss, totalApplied, badRun, gradNorm] = await readScalars(Object.values(this.acc));
     const files: FolderFiles = new Map();
     const opt = await this.optimizer.exportState();
-    const moments: Record<string, { shape: number[]; data: Float32Array }> = {};
+    // Streamed from the optimizer's own arrays when the hook writes it (twice the model's size: never copied whole).
+    const moments = new Map<string, TensorToWrite>();
     for (const [n, t] of this.model.params) {
-      if (!opt.m.has(n)) continue;
-      moments['exp_avg.' + n] = { shape: t.shape, data: opt.m.get(n)! };
-      moments['exp_avg_sq.' + n] = { shape: t.shape, data: opt.v.get(n)! };
+      const m = opt.m.get(n), v = opt.v.get(n);
+      if (!m || !v) continue;
+      moments.set('exp_avg.' + n, { shape: t.shape, data: () => [m] });
+      moments.set('exp_avg_sq.' + n, { shape: t.shape, data: () => [v] });
     }
-    files.set('optimizer.safetensors', writeSafetensors(moments, { step: String(opt.step) }));
+    files.set('optimizer.safetensors', safetensorsStream(moments, { step: String(opt.step) }));
     files.set('scheduler.json', jsonFile({ last_epoch: this.globalStep, lr_scheduler_type: this.args.lr_scheduler_type, warmup_steps: this.warmup, max_steps: this.maxSteps }));
     files.set('rng_state.json', jsonFile({ seed: this.args.seed, note: 'data order and dropout derive from (seed, epoch) and (seed, micro-batch)' }));
     files.set('trainer_state.json', jsonFile({
