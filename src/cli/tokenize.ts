@@ -1,9 +1,9 @@
 // gpt2-studio tokenize: dataset files to a tokens file (each document's ids followed by EOS).
-import { writeFile } from 'node:fs/promises';
-import { readDocuments, isTokenFile, tokenizeDocuments, DataError } from '../core/data';
+import path from 'node:path';
+import { isTokenFile, tokenizeFiles, DataError } from '../core/data';
 import { readTokenizer } from '../core/io/model_folder';
-import { dirSource } from '../node/fs_source';
-import { readDataFile } from '../node/files';
+import { dirSource, openDataFile } from '../node/fs_source';
+import { writeFilesAtomic } from '../node/files';
 import { required, type FlagSpecs, type FlagValues } from './flags';
 
 export const summary = 'tokenize dataset files into raw little-endian uint16 ids, each document followed by EOS';
@@ -20,15 +20,12 @@ export async function run(v: FlagValues): Promise<void> {
   const tokenizer = await readTokenizer(await dirSource(required<string>(v, 'model_name_or_path', 'tokenize')));
   const out = required<string>(v, 'out', 'tokenize');
   if (tokenizer.vocabSize > 65536) throw new DataError(`the tokenizer has ${tokenizer.vocabSize} tokens; a uint16 tokens file holds at most 65,536`);
-  const parts: Uint32Array[] = [];
-  for (const f of required<string[]>(v, 'train_file', 'tokenize')) {
-    if (isTokenFile(f)) throw new DataError(`${f}: already a tokens file`);
-    const docs = await readDocuments(await readDataFile(f), { textColumn: v.text_column as string, textSeparator: v.text_separator as string | undefined, keepHeaders: v.keep_headers as boolean });
-    parts.push(tokenizeDocuments(docs, (t) => tokenizer.encode(t), tokenizer.eosTokenId));
-  }
-  const ids = new Uint16Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) { ids.set(p, at); at += p.length; }
-  await writeFile(out, new Uint8Array(ids.buffer));
+  const paths = required<string[]>(v, 'train_file', 'tokenize');
+  for (const f of paths) if (isTokenFile(f)) throw new DataError(`${f}: already a tokens file`);
+  const files = await Promise.all(paths.map(openDataFile));
+  const readOpts = { textColumn: v.text_column as string, textSeparator: v.text_separator as string | undefined, keepHeaders: v.keep_headers as boolean };
+  const { ids } = await tokenizeFiles(files, tokenizer, readOpts);
+  // Written beside its final name and renamed over: the tokens file is whole or absent.
+  await writeFilesAtomic(path.dirname(out), new Map([[path.basename(out), new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength)]]));
   console.error(`wrote ${ids.length} tokens to ${out}`);
 }

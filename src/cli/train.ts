@@ -5,13 +5,13 @@ import { readFile, rm } from 'node:fs/promises';
 import { prepareDataset } from '../core/data';
 import { parseConfig } from '../core/gpt2/config';
 import { GPT2 } from '../core/gpt2/model';
-import { readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
+import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, type TrainingArguments } from '../core/train/args';
 import { Trainer, type LogEntry } from '../core/train/trainer';
-import { dirSource } from '../node/fs_source';
-import { isNonEmptyDir, readDataFile, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
+import { dirSource, openDataFile } from '../node/fs_source';
+import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
 import { BACKEND_FLAG, startBackend } from './common';
 import { ProgressBar } from './progress';
@@ -73,6 +73,7 @@ async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<Mod
   const config = parseConfig(raw, configFile);
   const tokDir = (v.tokenizer_name ?? path.dirname(configFile)) as string;
   const tokenizer = await readTokenizer(await dirSource(tokDir));
+  checkTokenizerFits(tokenizer, config, [[configFile, raw]], `the tokenizer in ${tokDir}`);
   return {
     model: GPT2.init(config, v.seed as number),
     folder: { config, rawConfig: raw, tokenizer, generationConfig: { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id } },
@@ -93,8 +94,8 @@ export async function run(v: FlagValues): Promise<void> {
   const blockSize = (v.block_size as number | undefined) ?? Math.min(1024, c.n_positions);
   if (!(blockSize >= 2 && blockSize <= c.n_positions)) throw new UsageError(`--block_size must be in [2, ${c.n_positions}] (the model's n_positions), got ${blockSize}`);
   const readOpts = { textColumn: v.text_column as string, textSeparator: v.text_separator as string | undefined, keepHeaders: v.keep_headers as boolean };
-  const train = await Promise.all(trainFiles.map(readDataFile));
-  const validation = await Promise.all(((v.validation_file as string[] | undefined) ?? []).map(readDataFile));
+  const train = await Promise.all(trainFiles.map(openDataFile));
+  const validation = await Promise.all(((v.validation_file as string[] | undefined) ?? []).map(openDataFile));
   const pct = v.validation_split_percentage as number;
   if (!(pct >= 0 && pct < 100)) throw new UsageError(`--validation_split_percentage must be in [0, 100), got ${pct}`);
   const data = await prepareDataset(train, folder.tokenizer, { ...readOpts, blockSize, validationSplitPercentage: pct }, validation);

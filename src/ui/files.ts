@@ -1,4 +1,5 @@
-// Files the user picked or dropped, read on the page (asynchronously) and handed to the worker without copying.
+// Files the user picked or dropped for a model, read on the page (asynchronously) and handed to the worker without
+// copying. (Dataset files go to the worker as File objects, which it streams.)
 import * as Comlink from 'comlink';
 import type { DataFile } from '../worker/protocol';
 

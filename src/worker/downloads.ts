@@ -1,9 +1,11 @@
 // Model files fetched from a URL base (the Hugging Face hub or any server), streamed so that the page can show
 // bytes, speed and time left, and kept in Cache Storage so that a second visit loads offline. Only complete bodies
-// are cached: a download that fails half-way is fetched again on retry. A 404 is remembered too (as "no such
-// file"), since readModelFolder asks for optional files (tokenizer.json or vocab.json, generation_config.json) and an
-// offline visit must get the same answers; but it is only believed when the network is down, so that a file added
-// to the folder later is found.
+// are cached. A 404 is remembered too (as "no such file"), since readModelFolder asks for optional files
+// (tokenizer.json or vocab.json, generation_config.json) and an offline visit must get the same answers; but it is
+// only believed when the network is down, so that a file added to the folder later is found.
+//
+// The network part (fetchFile: retries, resuming, messages) uses fetch only, so Node tests run it against real
+// local servers; Cache Storage and the page's location are touched only by downloadSource.
 import { ModelFileError } from '../core/errors';
 import type { FileSource } from '../core/io/model_folder';
 import type { DownloadProgress } from './protocol';
@@ -36,61 +38,164 @@ export function downloadSource(base: string, onProgress: (p: DownloadProgress) =
         onProgress({ file, url, loaded: bytes.length, total: bytes.length, bytesPerSecond: 0, secondsLeft: 0, fromCache: true, done: true });
         return bytes;
       }
-      let res: Response;
+      let bytes: Uint8Array<ArrayBuffer> | null;
       try {
-        res = await fetch(url);
+        bytes = await fetchFile(url, (loaded, total, bytesPerSecond, done) => onProgress({
+          file, url, loaded, total, bytesPerSecond, done, fromCache: false,
+          secondsLeft: total !== null && bytesPerSecond > 0 ? (total - loaded) / bytesPerSecond : null,
+        }), knownMissing ? { attempts: 1 } : {}); // offline, a file known to be missing is not worth waiting for
       } catch (e) {
-        if (knownMissing) return null;
-        throw new ModelFileError(`${url}: download failed (${(e as Error).message}); check the connection and retry`);
+        if (knownMissing && e instanceof NetworkError) return null;
+        throw e;
       }
-      if (res.status === 404) {
+      if (bytes === null) {
         await cache?.put(url, new Response(null, { status: 404 }));
         return null;
       }
-      if (!res.ok) throw new ModelFileError(`${url}: HTTP ${res.status} ${res.statusText}`.trim());
-      const bytes = await readBody(res, (loaded, total, bytesPerSecond, done) => onProgress({
-        file, url, loaded, total, bytesPerSecond, done, fromCache: false,
-        secondsLeft: total !== null && bytesPerSecond > 0 ? (total - loaded) / bytesPerSecond : null,
-      }));
-      await cache?.put(url, new Response(bytes, { headers: { 'Content-Type': res.headers.get('Content-Type') ?? 'application/octet-stream' } }));
+      await cache?.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
       return bytes;
     },
   };
 }
 
-/** The body of `res`, reporting progress at most every REPORT_EVERY_MS and once at the end. */
-async function readBody(res: Response, report: (loaded: number, total: number | null, bytesPerSecond: number, done: boolean) => void): Promise<Uint8Array<ArrayBuffer>> {
+/** (loaded, total, bytesPerSecond, done): loaded never goes back, even when a download has to start over. */
+export type BodyProgress = (loaded: number, total: number | null, bytesPerSecond: number, done: boolean) => void;
+
+export interface FetchOptions {
+  /** tries in all, the first included */
+  attempts?: number;
+  /** the wait before the first retry; it doubles for each next one */
+  backoffMs?: number;
+}
+
+/** The network failed (after the retries): a message for the user, and a cue that an offline answer may do. */
+export class NetworkError extends ModelFileError {}
+
+/**
+ * The body of `url`, or null when the server has no such file (404). Network errors, dropped connections and
+ * 408/429/5xx answers are retried with exponential backoff; a body cut off part-way is resumed with a Range
+ * request where the server allows it (206 with the same ETag and length: the rest is appended; 200: it starts
+ * over). 401/403 and a hub repository that does not exist are not retried: their message says what to do.
+ */
+export async function fetchFile(url: string, report: BodyProgress, opts: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer> | null> {
+  const attempts = opts.attempts ?? 5;
+  const backoffMs = opts.backoffMs ?? 1000;
+  const start = performance.now();
+  let shown = 0; // the most progress reported so far
+  let lastReport = 0;
+  let body: { buffer: ByteBuffer; total: number | null; etag: string | null; resumable: boolean } | null = null;
+  const show = (loaded: number, done: boolean) => {
+    if (!done && performance.now() - lastReport < REPORT_EVERY_MS) return;
+    lastReport = performance.now();
+    shown = Math.max(shown, loaded);
+    report(shown, body?.total ?? null, shown / Math.max(1e-3, (performance.now() - start) / 1000), done);
+  };
+  for (let attempt = 1; ; attempt++) {
+    let failure: string;
+    const from = body?.resumable ? body.buffer.length : 0;
+    try {
+      const res = await fetch(url, from > 0 ? { headers: { Range: `bytes=${from}-` } } : {});
+      const refused = refusal(url, res);
+      if (refused) throw new ModelFileError(refused);
+      if (res.status === 404) return null;
+      if (!res.ok) {
+        await res.body?.cancel();
+        if (!RETRIED.has(res.status)) throw new ModelFileError(`${url}: HTTP ${res.status} ${res.statusText}`.trim());
+        failure = `HTTP ${res.status}`;
+      } else if (res.status === 206 && !(body && from > 0 && continues(res, from, body.total, body.etag))) {
+        await res.body?.cancel(); // a part of some other version of the file: start over
+        body = null;
+        failure = 'the file changed on the server';
+      } else {
+        if (res.status !== 206) body = newBody(res); // 200: the whole file, from its start
+        const buffer = body!.buffer;
+        failure = await readInto(res, buffer, (loaded) => show(loaded, false));
+        const total = body!.total;
+        if (!failure) {
+          if (total !== null && buffer.length !== total) {
+            failure = `the body ended after ${buffer.length} of ${total} bytes`;
+          } else {
+            show(buffer.length, true);
+            // With a known size the buffer is exactly full; otherwise drop the unused capacity.
+            return buffer.length === total ? buffer.bytes() : buffer.bytes().slice();
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof ModelFileError) throw e;
+      failure = (e as Error).message; // fetch itself failed: offline, DNS, connection refused or reset
+    }
+    if (attempt >= attempts) {
+      const got = body ? ` after ${body.buffer.length} bytes` : '';
+      throw new NetworkError(`${url}: download failed${got} (${failure}; tried ${attempts} times); check the connection and retry`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
+  }
+}
+
+/** Statuses worth another try: a timeout, rate limiting, and server errors. */
+const RETRIED = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+function newBody(res: Response) {
   const length = Number(res.headers.get('Content-Length'));
-  // A compressed response's Content-Length counts compressed bytes: the total is then unknown.
+  // A compressed response's Content-Length counts compressed bytes: the total is then unknown, and a byte range
+  // of it could not be appended to the decoded bytes.
   const encoded = (res.headers.get('Content-Encoding') ?? 'identity') !== 'identity';
   const total = length > 0 && !encoded ? length : null;
-  const start = performance.now();
-  const rate = (loaded: number) => loaded / Math.max(1e-3, (performance.now() - start) / 1000);
-  if (!res.body) {
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    report(bytes.length, bytes.length, rate(bytes.length), true);
-    return bytes;
-  }
   // With a known size the bytes go straight into one buffer (a 500 MB model is not held twice).
-  const buffer = new ByteBuffer(total ?? 1 << 20);
-  let lastReport = 0;
+  return { buffer: new ByteBuffer(total ?? 1 << 20), total, etag: res.headers.get('ETag'), resumable: !encoded };
+}
+
+/**
+ * Whether a 206 answer is the rest of the body we have: it starts where we stopped and belongs to the same file
+ * (same length and ETag, when the server lets us read them).
+ */
+function continues(res: Response, from: number, total: number | null, etag: string | null): boolean {
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers.get('Content-Range') ?? '');
+  if (range && Number(range[1]) !== from) return false;
+  if (range && total !== null && range[2] !== '*' && Number(range[2]) !== total) return false;
+  const tag = res.headers.get('ETag');
+  return etag === null || tag === null || tag === etag;
+}
+
+/** Appends the body to `buffer`; returns '' when it ended normally, else what interrupted it. */
+async function readInto(res: Response, buffer: ByteBuffer, onBytes: (loaded: number) => void): Promise<string> {
+  if (!res.body) {
+    buffer.push(new Uint8Array(await res.arrayBuffer()));
+    return '';
+  }
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) return '';
       buffer.push(value);
-      if (performance.now() - lastReport >= REPORT_EVERY_MS) {
-        lastReport = performance.now();
-        report(buffer.length, total, rate(buffer.length), false);
-      }
+      onBytes(buffer.length);
     }
   } catch (e) {
-    throw new ModelFileError(`${res.url}: download interrupted after ${buffer.length} bytes (${(e as Error).message}); retry`);
+    return `interrupted: ${(e as Error).message}`;
   }
-  const loaded = buffer.length;
-  if (total !== null && loaded !== total) throw new ModelFileError(`${res.url}: download ended after ${loaded} of ${total} bytes; retry`);
-  report(loaded, loaded, rate(loaded), true);
-  // With a known size the buffer is exactly full; otherwise drop the unused capacity.
-  return total === loaded ? buffer.bytes() : buffer.bytes().slice();
+}
+
+/** A hub file URL's path: repository id and file name (the hub's layout, which its mirrors share). */
+const HUB_FILE = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/;
+
+/**
+ * The message for an answer that no retry changes: the repository is private, gated or missing. The hub answers
+ * 401 for a repository that does not exist (as for a private one) and says which in X-Error-Code.
+ */
+function refusal(url: string, res: Response): string | null {
+  const code = res.headers.get('X-Error-Code');
+  const { origin, pathname } = new URL(url);
+  const hub = HUB_FILE.exec(decodeURIComponent(pathname));
+  const repo = hub ? `the Hugging Face hub id '${hub[1]}'` : url;
+  if (code === 'RepoNotFound') return `${repo}: no such repository (or it is private); check the id, e.g. openai-community/gpt2`;
+  if (code === 'GatedRepo') {
+    return `${repo}: a gated repository: accept its conditions at ${hub ? `${origin}/${hub[1]}` : url} and load the downloaded files from disk (the studio sends no access token)`;
+  }
+  if (res.status === 401 || res.status === 403) {
+    return `${hub ? `${repo} (file ${hub[2]})` : url}: access denied (HTTP ${res.status}): the repository is private, gated or does not exist; ` +
+      'download the files with an account that may read them and load them from disk';
+  }
+  return null;
 }

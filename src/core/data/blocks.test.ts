@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encode } from 'gpt-tokenizer/encoding/r50k_base';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../test/fixtures';
-import { DataError, groupTexts, isTokenFile, readTokenFile, splitTrainValidation, tokenizeDocuments, type DataFile } from './index';
+import { GPT2Tokenizer } from '../tokenizer';
+import { DataError, groupTexts, isTokenFile, readTokenFile, splitTrainValidation, tokenizeFiles, type DataFile } from './index';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-blocks-'));
 function file(name: string, content: Uint8Array): DataFile {
@@ -35,18 +35,27 @@ describe('token files', () => {
   });
 });
 
-describe('tokenizeDocuments', () => {
-  it('reproduces the fixture gpt2.u16: each body tokenized, followed by <|endoftext|>', () => {
-    const progress: number[] = [];
-    const ids = tokenizeDocuments(bodies, (t) => encode(t), 50256, (done, total) => progress.push(done / total));
-    expect(ids).toBeInstanceOf(Uint32Array);
-    expect(Array.from(ids)).toEqual(Array.from(readTokenFile(fixtureFile('emails/dev/gpt2.u16'))));
-    expect(progress.at(-1)).toBe(1);
-    expect(progress.length).toBeLessThanOrEqual(100);
+describe('tokenizeFiles', () => {
+  const tokenizer = (name: string) => GPT2Tokenizer.fromFiles({
+    'tokenizer.json': readFileSync(fixture('tokenizers', name, 'tokenizer.json'), 'utf8'),
+    'tokenizer_config.json': readFileSync(fixture('tokenizers', name, 'tokenizer_config.json'), 'utf8'),
   });
 
-  it('appends eos after empty documents too', () => {
-    expect(Array.from(tokenizeDocuments(['ab', '', 'c'], (t) => [...t].map((c) => c.charCodeAt(0)), 0))).toEqual([97, 98, 0, 0, 99, 0]);
+  it('reproduces the fixtures gpt2.u16 and gpt2-v512.u16: each body tokenized, followed by <|endoftext|>', async () => {
+    for (const name of ['gpt2', 'gpt2-v512']) {
+      const progress: number[] = [];
+      const t = await tokenizeFiles([fixtureFile('emails/dev/bodies.jsonl')], tokenizer(name), {}, (_, done, total) => progress.push(done / total));
+      expect(t.ids).toBeInstanceOf(Uint16Array);
+      expect(Array.from(t.ids)).toEqual(Array.from(readTokenFile(fixtureFile(`emails/dev/${name}.u16`))));
+      expect(t.documents).toBe(bodies.length);
+      expect(progress.at(-1)).toBe(1);
+      expect(progress.length).toBeLessThanOrEqual(201);
+    }
+  });
+
+  it('appends eos after empty documents too', async () => {
+    const f = file('three.jsonl', new TextEncoder().encode('{"text":"ab"}\n{"text":""}\n{"text":"c"}\n'));
+    expect(Array.from((await tokenizeFiles([f], tokenizer('gpt2'), {})).ids)).toEqual([397, 50256, 50256, 66, 50256]);
   });
 });
 

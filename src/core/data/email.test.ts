@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { splitMbox } from './email';
+import { MboxSplitter } from './email';
 import { DataError, htmlToText, readDocuments, type DataFile } from './index';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-email-'));
@@ -151,9 +151,15 @@ describe('.mbox', () => {
     expect(await readDocuments(file('crlf.mbox', crlf))).toEqual(['Subject: a\n\ndéjà\n', 'Subject: b\n\ndéjà\n']);
   });
 
-  it('splitMbox drops the From line and the separating blank line only', () => {
-    const parts = splitMbox(new Uint8Array(Buffer.from('From a\nX: 1\n\nbody\n\n\nFrom b\nX: 2\n\nlast')));
-    expect(parts.map(utf8)).toEqual(['X: 1\n\nbody\n\n', 'X: 2\n\nlast']);
+  it('MboxSplitter drops the From line and the separating blank line only, wherever the chunks end', () => {
+    const bytes = new Uint8Array(Buffer.from('From a\nX: 1\n\nbody\n\n\nFrom b\nX: 2\n\nlast'));
+    const split = (size: number) => {
+      const splitter = new MboxSplitter();
+      const out: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += size) out.push(...splitter.push(bytes.subarray(at, at + size)));
+      return [...out, ...splitter.end()].map(utf8);
+    };
+    for (const size of [1, 2, 5, 1000]) expect(split(size)).toEqual(['X: 1\n\nbody\n\n', 'X: 2\n\nlast']);
   });
 
   it('a file with no From line is not an mbox', async () => {

@@ -1,39 +1,66 @@
 import PostalMime, { decodeWords } from 'postal-mime';
 import { htmlToText } from './html';
+import { concatBytes } from './text';
 
 /**
- * Split an mbox into its messages' raw bytes. Written here because postal-mime parses one message and there
- * is no small browser-safe mbox library; the format is only a line convention. A line starting "From "
- * opens a message (and is not part of it); the blank line an mbox writer puts before it is dropped; ">From "
- * lines are unescaped mboxrd-style (one ">" removed from ">…>From "). Works on bytes, not text: each
- * message may use its own charset, which postal-mime decodes.
+ * Split an mbox into its messages' raw bytes as the bytes arrive: push() each chunk, then end(); each returns the
+ * messages completed so far. Written here because postal-mime parses one message and there is no small
+ * browser-safe mbox library; the format is only a line convention. A line starting "From " opens a message (and
+ * is not part of it); the blank line an mbox writer puts before it is dropped; ">From " lines are unescaped
+ * mboxrd-style (one ">" removed from ">…>From "). Works on bytes, not text: each message may use its own
+ * charset, which postal-mime decodes.
  */
-export function splitMbox(bytes: Uint8Array): Uint8Array[] {
-  const messages: Uint8Array[] = [];
-  let lines: Uint8Array[] | null = null; // lines of the current message, each with its line ending
-  const finish = () => {
-    if (!lines) return;
-    const last = lines.at(-1);
-    if (last && (last.length === 1 || (last.length === 2 && last[0] === CR)) && last.at(-1) === LF) lines.pop();
-    messages.push(concat(lines));
-  };
-  for (let start = 0; start < bytes.length; ) {
-    const nl = bytes.indexOf(LF, start);
-    const end = nl < 0 ? bytes.length : nl + 1;
-    const line = bytes.subarray(start, end);
-    start = end;
+export class MboxSplitter {
+  private lines: Uint8Array[] | null = null; // lines of the current message, each with its line ending
+  private partial: Uint8Array[] = []; // the pieces of a line not ended yet
+  /** True once a "From " line was seen. */
+  found = false;
+
+  push(chunk: Uint8Array): Uint8Array[] {
+    const messages: Uint8Array[] = [];
+    for (let start = 0; start < chunk.length; ) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl < 0) {
+        this.partial.push(chunk.subarray(start));
+        break;
+      }
+      const piece = chunk.subarray(start, nl + 1);
+      this.line(this.partial.length ? concatBytes([...this.partial, piece]) : piece, messages);
+      this.partial = [];
+      start = nl + 1;
+    }
+    return messages;
+  }
+
+  end(): Uint8Array[] {
+    const messages: Uint8Array[] = [];
+    if (this.partial.length) this.line(concatBytes(this.partial), messages);
+    this.partial = [];
+    this.finish(messages);
+    return messages;
+  }
+
+  private line(line: Uint8Array, messages: Uint8Array[]): void {
     if (startsWith(line, 0, FROM_)) {
-      finish();
-      lines = [];
-    } else if (lines) {
+      this.finish(messages);
+      this.lines = [];
+      this.found = true;
+    } else if (this.lines) {
       let gt = 0;
       while (line[gt] === GT) gt++;
-      lines.push(gt > 0 && startsWith(line, gt, FROM_) ? line.subarray(1) : line);
+      this.lines.push(gt > 0 && startsWith(line, gt, FROM_) ? line.subarray(1) : line);
     }
     // Text before the first "From " line is not a message (e.g. a stray blank line): ignored.
   }
-  finish();
-  return messages;
+
+  private finish(messages: Uint8Array[]): void {
+    const lines = this.lines;
+    if (!lines) return;
+    const last = lines.at(-1);
+    if (last && (last.length === 1 || (last.length === 2 && last[0] === CR)) && last.at(-1) === LF) lines.pop();
+    messages.push(concatBytes(lines));
+    this.lines = null;
+  }
 }
 
 /**
@@ -87,14 +114,4 @@ const FROM_ = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
 
 function startsWith(line: Uint8Array, at: number, prefix: number[]): boolean {
   return prefix.every((b, i) => line[at + i] === b);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -1,19 +1,46 @@
 import { DataError } from './types';
 
-/** JSON Lines: one object per line, the document in field `column`; blank lines are skipped. */
-export function readJsonLines(text: string, name: string, column: string): string[] {
-  const docs: string[] = [];
-  text.split('\n').forEach((raw, i) => {
+/**
+ * JSON Lines as the text arrives: one object per line, the document in field `column`; blank lines are skipped.
+ * push() each piece of text, then end(); only the unfinished last line is kept between pieces.
+ */
+export class JsonLines {
+  private partial = '';
+  private line = 0;
+
+  constructor(private readonly name: string, private readonly column: string, private readonly onDocument: (text: string) => void) {}
+
+  push(text: string): void {
+    const lines = text.split('\n');
+    lines[0] = this.partial + lines[0]; // (a long line is only joined, never searched again)
+    this.partial = lines.pop()!;
+    for (const line of lines) this.parse(line);
+  }
+
+  end(): void {
+    this.parse(this.partial);
+    this.partial = '';
+  }
+
+  private parse(raw: string): void {
+    this.line++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') return;
     let record: unknown;
     try {
       record = JSON.parse(line);
     } catch (e) {
-      throw new DataError(`${name}:${i + 1}: malformed JSON (${(e as Error).message}); expected one JSON object per line`);
+      throw new DataError(`${this.name}:${this.line}: malformed JSON (${(e as Error).message}); expected one JSON object per line`);
     }
-    docs.push(textField(record, column, `${name}:${i + 1}`));
-  });
+    this.onDocument(textField(record, this.column, `${this.name}:${this.line}`));
+  }
+}
+
+function readJsonLines(text: string, name: string, column: string): string[] {
+  const docs: string[] = [];
+  const lines = new JsonLines(name, column, (d) => docs.push(d));
+  lines.push(text);
+  lines.end();
   return docs;
 }
 

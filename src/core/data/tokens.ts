@@ -6,49 +6,93 @@ export function isTokenFile(name: string): boolean {
   return extensionOf(name) === '.u16';
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/**
+ * Token ids in one typed array that grows by doubling: 2 bytes an id when the vocabulary fits uint16 (GPT-2's
+ * 50,257 does), else 4. A 300 MB text is ~75M ids: as number[] that would be 600 MB and more.
+ */
+export class TokenBuffer {
+  private buf: Uint16Array | Int32Array;
+  length = 0;
 
-export function readTokenFile(file: DataFile): Uint16Array {
-  const { name, bytes } = file;
-  if (bytes.length === 0) throw new DataError(`${name}: the file is empty`);
-  if (bytes.length % 2 !== 0) {
-    throw new DataError(`${name}: ${bytes.length} bytes is an odd length; expected little-endian uint16 token ids, 2 bytes each`);
+  constructor(vocabSize: number, capacity = 1 << 16) {
+    this.buf = vocabSize <= 65536 ? new Uint16Array(capacity) : new Int32Array(capacity);
   }
-  // Copy (which also aligns the buffer) so the caller owns its ids; byte-swap only on a big-endian machine.
-  const ids = new Uint16Array(bytes.slice().buffer);
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < ids.length; i++) ids[i] = view.getUint16(2 * i, true);
+
+  push(ids: ArrayLike<number>): void {
+    this.reserve(ids.length);
+    this.buf.set(ids, this.length);
+    this.length += ids.length;
   }
-  return ids;
+
+  pushOne(id: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = id;
+  }
+
+  /** The ids so far (a view: valid until the next push). */
+  ids(): Uint16Array | Int32Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = new (this.buf.constructor as Uint16ArrayConstructor | Int32ArrayConstructor)(Math.max(2 * this.buf.length, this.length + n));
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
+  }
 }
 
 /**
- * Token ids of all documents, each followed by eosId (as the fixtures' .u16 files and GPT-2 pretraining
- * separate documents), concatenated. onProgress(done, total) is called about a hundred times at most, so a
- * worker can post it without flooding the UI.
+ * A .u16 token file as its chunks arrive: push() each chunk (an id may be cut between two), then end(), which
+ * checks the length. Ids must be below vocabSize; the message gives the position of the first that is not.
  */
-export function tokenizeDocuments(
-  docs: string[],
-  encode: (t: string) => number[],
-  eosId: number,
-  onProgress?: (done: number, total: number) => void,
-): Uint32Array {
-  const every = Math.max(1, Math.ceil(docs.length / 100));
-  const parts: number[][] = [];
-  let length = 0;
-  docs.forEach((doc, i) => {
-    const ids = encode(doc);
-    parts.push(ids);
-    length += ids.length + 1;
-    if (onProgress && ((i + 1) % every === 0 || i + 1 === docs.length)) onProgress(i + 1, docs.length);
-  });
-  const out = new Uint32Array(length);
-  let offset = 0;
-  for (const ids of parts) {
-    out.set(ids, offset);
-    out[offset + ids.length] = eosId;
-    offset += ids.length + 1;
+export class TokenFileReader {
+  private odd: number | null = null; // the first byte of an id cut between chunks
+  private bytes = 0;
+  /** where this file's ids begin in `out` */
+  private readonly start: number;
+
+  constructor(private readonly name: string, private readonly out: TokenBuffer, private readonly vocabSize = 65536) {
+    this.start = out.length;
   }
-  return out;
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    const first = this.out.length;
+    if (this.odd !== null && chunk.length > 0) {
+      this.out.pushOne(this.odd | (chunk[0] << 8));
+      this.odd = null;
+      at = 1;
+    }
+    const whole = (chunk.length - at) >> 1;
+    // Little-endian by the file format, whatever the machine: a DataView reads it so.
+    const view = new DataView(chunk.buffer, chunk.byteOffset + at, whole * 2);
+    const ids = new Uint16Array(whole);
+    for (let i = 0; i < whole; i++) ids[i] = view.getUint16(2 * i, true);
+    this.out.push(ids);
+    if (at + 2 * whole < chunk.length) this.odd = chunk[chunk.length - 1];
+    this.bytes += chunk.length;
+    const all = this.out.ids();
+    for (let i = first; i < all.length; i++) {
+      if (all[i] >= this.vocabSize) {
+        throw new DataError(`${this.name}: token id ${all[i]} at position ${i - this.start} is outside the model's vocabulary of ${this.vocabSize}`);
+      }
+    }
+  }
+
+  end(): void {
+    if (this.bytes === 0) throw new DataError(`${this.name}: the file is empty`);
+    if (this.odd !== null) {
+      throw new DataError(`${this.name}: ${this.bytes} bytes is an odd length; expected little-endian uint16 token ids, 2 bytes each`);
+    }
+  }
+}
+
+/** A whole .u16 file held in memory (the CLI's --tokens_file). */
+export function readTokenFile(file: DataFile): Uint16Array {
+  const out = new TokenBuffer(65536, Math.max(1, file.bytes.length >> 1));
+  const reader = new TokenFileReader(file.name, out);
+  reader.push(file.bytes);
+  reader.end();
+  return out.ids() as Uint16Array;
 }

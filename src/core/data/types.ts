@@ -1,8 +1,21 @@
-/** One input file, as bytes: the same shape whether it came from a browser File or from node:fs. */
+/** One input file held whole, as bytes (a fetched sample, a test's content, a model file). */
 export interface DataFile {
   name: string;
   bytes: Uint8Array;
 }
+
+/**
+ * One input file read in chunks, never whole: a browser File (passed to the worker as it is) has this shape, and
+ * Node wraps a path (src/node/fs_source.ts). A dataset of hundreds of MB is never held as bytes or text at once.
+ */
+export interface StreamedFile {
+  readonly name: string;
+  /** bytes, for progress */
+  readonly size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+export type DatasetFile = DataFile | StreamedFile;
 
 export interface ReadOptions {
   /** CSV/JSON(L) column holding the document text (default 'text', as run_clm's text_column_name). */

@@ -41,6 +41,11 @@ export async function readConfig(src: FileSource): Promise<{ config: GPT2Config;
 }
 
 export async function readTokenizer(src: FileSource): Promise<GPT2Tokenizer> {
+  return (await loadTokenizer(src)).tokenizer;
+}
+
+/** The tokenizer and, for messages, the files it was made from. */
+async function loadTokenizer(src: FileSource): Promise<{ tokenizer: GPT2Tokenizer; from: string }> {
   const files: TokenizerFiles = {};
   for (const f of TOKENIZER_FILES) {
     const b = await src.read(f);
@@ -49,13 +54,41 @@ export async function readTokenizer(src: FileSource): Promise<GPT2Tokenizer> {
   if (!files['tokenizer.json'] && !(files['vocab.json'] && files['merges.txt'])) {
     throw new ModelFileError(`${src.location}: no tokenizer (expected tokenizer.json, or vocab.json and merges.txt)`);
   }
-  return GPT2Tokenizer.fromFiles(files);
+  const from = files['tokenizer.json'] !== undefined ? 'tokenizer.json' : 'vocab.json + merges.txt';
+  return { tokenizer: GPT2Tokenizer.fromFiles(files), from };
+}
+
+/**
+ * Checks that a tokenizer fits the model: every id it makes is a row of the embedding (config.json's vocab_size,
+ * which model.safetensors' wte.weight is checked against), and the bos/eos/pad ids that config.json and
+ * generation_config.json name are tokens of it. `from` names the tokenizer's files.
+ */
+export function checkTokenizerFits(tokenizer: GPT2Tokenizer, config: GPT2Config, named: Array<[string, Record<string, unknown>]>, from: string): void {
+  const rows = config.vocab_size;
+  if (tokenizer.vocabSize > rows) {
+    throw new ModelFileError(
+      `${from}: the tokenizer has ${tokenizer.vocabSize} tokens (ids 0..${tokenizer.vocabSize - 1}), more than the model's vocab_size ${rows} ` +
+        '(config.json, the rows of wte.weight): the tokenizer belongs to another model',
+    );
+  }
+  for (const [file, json] of named) {
+    for (const key of ['bos_token_id', 'eos_token_id', 'pad_token_id']) {
+      const id = json[key];
+      if (id === undefined || id === null) continue;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize) {
+        throw new ModelFileError(`${file}: ${key} ${JSON.stringify(id)} is not a token of the tokenizer (${from}: ids 0..${tokenizer.vocabSize - 1})`);
+      }
+    }
+  }
 }
 
 /** Reads a whole model folder, checking that weights, config and tokenizer agree. */
 export async function readModelFolder(src: FileSource): Promise<ModelFolder> {
   const { config, raw } = await readConfig(src);
-  const tokenizer = await readTokenizer(src);
+  const { tokenizer, from } = await loadTokenizer(src);
+  const generation = (await readJson(src, 'generation_config.json')) as Record<string, unknown> | null;
+  checkTokenizerFits(tokenizer, config, [['config.json', raw], ...(generation ? [['generation_config.json', generation] as [string, Record<string, unknown>]] : [])], from);
+  const generationConfig = generation ?? { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id };
   const bytes = await src.read('model.safetensors');
   if (bytes === null) {
     const pickle = (await src.read('pytorch_model.bin')) !== null;
@@ -65,10 +98,6 @@ export async function readModelFolder(src: FileSource): Promise<ModelFolder> {
       : `${src.location}: no model.safetensors`);
   }
   const weights = readParameters(parseSafetensors(bytes), config);
-  if (tokenizer.vocabSize > config.vocab_size) {
-    throw new ModelFileError(`tokenizer: ${tokenizer.vocabSize} tokens do not fit the model's vocab_size ${config.vocab_size} (config.json)`);
-  }
-  const generationConfig = ((await readJson(src, 'generation_config.json')) ?? { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id }) as Record<string, unknown>;
   return { config, rawConfig: raw, generationConfig, weights, tokenizer };
 }
 

@@ -146,6 +146,33 @@ function checkTokenizerJson(json: Json): void {
   if (!Array.isArray(model.merges)) throw new ModelFileError(`${file}: model.merges must be an array`);
 }
 
+/**
+ * A folder may hold both forms (transformers writes both): they must be the same tokenizer, or the model would be
+ * trained with one and used elsewhere with the other. The message names the files and the first difference.
+ */
+function checkSameAsPair(files: TokenizerFiles, vocab: Map<string, number>, merges: Array<[string, string]>): void {
+  const differ = (file: string, what: string) =>
+    new ModelFileError(`tokenizer.json and ${file} are not the same tokenizer: ${what}; remove the one that does not belong to the model`);
+  if (files['vocab.json'] !== undefined) {
+    const other = parseVocab(parseJson(files['vocab.json'], 'vocab.json'), 'vocab.json');
+    for (const [token, id] of vocab) {
+      const otherId = other.get(token);
+      if (otherId !== id) {
+        throw differ('vocab.json', `token ${JSON.stringify(token)} is id ${id} in tokenizer.json and ${otherId === undefined ? 'missing' : `id ${otherId}`} in vocab.json`);
+      }
+    }
+    if (other.size !== vocab.size) throw differ('vocab.json', `${vocab.size} tokens in tokenizer.json, ${other.size} in vocab.json`);
+  }
+  if (files['merges.txt'] !== undefined) {
+    const other = parseMergesTxt(files['merges.txt']);
+    const i = merges.findIndex(([a, b], k) => other[k]?.[0] !== a || other[k]?.[1] !== b);
+    if (i >= 0 && i < other.length) {
+      throw differ('merges.txt', `merge ${i + 1} is "${merges[i].join(' ')}" in tokenizer.json and "${other[i].join(' ')}" in merges.txt`);
+    }
+    if (other.length !== merges.length) throw differ('merges.txt', `${merges.length} merges in tokenizer.json, ${other.length} in merges.txt`);
+  }
+}
+
 /** Parses the files, preferring tokenizer.json, and gathers vocab, merges and added/special tokens. */
 export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   const config = files['tokenizer_config.json'] !== undefined ? parseJson(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
@@ -166,6 +193,7 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
     if (!Array.isArray(list)) throw new ModelFileError('tokenizer.json: added_tokens must be an array');
     list.forEach((t, i) => added.push(parseAddedToken(t, isObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
     source = 'tokenizer.json';
+    checkSameAsPair(files, vocab, merges);
   } else if (files['vocab.json'] !== undefined && files['merges.txt'] !== undefined) {
     vocab = parseVocab(parseJson(files['vocab.json'], 'vocab.json'), 'vocab.json');
     merges = parseMergesTxt(files['merges.txt']);

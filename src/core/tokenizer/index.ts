@@ -6,6 +6,8 @@ import { ByteBuffer } from '../bytes';
 
 export type { TokenizerFiles } from './hf-files';
 
+const WHITE_SPACE = /\p{White_Space}/u; // as in GPT2_SPLIT_PATTERN
+
 export class GPT2Tokenizer {
   /** number of ids, added tokens included (max id + 1) */
   readonly vocabSize: number;
@@ -21,6 +23,8 @@ export class GPT2Tokenizer {
   /** the added tokens as one literal alternation, longest first (leftmost-longest, as HF matches them); null if none */
   private readonly addedPattern: RegExp | null;
   private readonly splitPattern = new RegExp(GPT2_SPLIT_PATTERN);
+  /** an added token holds whitespace, so splitPoint could cut through one */
+  private readonly addedHoldsSpace: boolean;
   /** id -> bytes of a vocab token, filled on first decode */
   private readonly bytes: Array<Uint8Array | undefined> = [];
   // ignoreBOM: keep a leading U+FEFF (the default strips it, which would break the round trip).
@@ -40,6 +44,7 @@ export class GPT2Tokenizer {
     }
     this.vocabSize = size;
     this.eosTokenId = this.addedIds.get(spec.eosToken)!;
+    this.addedHoldsSpace = [...this.addedIds.keys()].some((t) => WHITE_SPACE.test(t));
     const literals = [...this.addedIds.keys()].sort((a, b) => b.length - a.length);
     this.addedPattern = literals.length
       ? new RegExp(literals.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
@@ -71,6 +76,21 @@ export class GPT2Tokenizer {
     }
     this.encodeOrdinary(start === 0 ? text : text.slice(start), out);
     return out;
+  }
+
+  /**
+   * Where a long text (a document streaming in) can be cut so that encode(text) is encode(head) followed by
+   * encode(rest): before its last whitespace character that follows a non-whitespace one; 0 if there is none.
+   * GPT-2's split never makes a piece that runs from non-whitespace into whitespace and only looks ahead, so a
+   * piece starts there in both cases. An added token could span the cut only if it held whitespace: then never cut.
+   * Only cuts after `from` are looked for (a caller that found none in a text need not search it again).
+   */
+  splitPoint(text: string, from = 0): number {
+    if (this.addedHoldsSpace) return 0;
+    for (let i = text.length - 1; i > Math.max(0, from); i--) {
+      if (WHITE_SPACE.test(text[i]) && !WHITE_SPACE.test(text[i - 1])) return i;
+    }
+    return 0;
   }
 
   /** Text without added tokens: split with GPT-2's regex, then BPE each piece. */

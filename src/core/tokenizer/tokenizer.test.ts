@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { encode as r50kEncode } from 'gpt-tokenizer/encoding/r50k_base';
 import { fixture } from '../../../test/fixtures';
+import { randomText } from '../../../test/random_text';
 import { GPT2Tokenizer, type TokenizerFiles } from './index';
 import { GPT2_SPLIT_PATTERN } from './bpe';
 
@@ -25,18 +26,6 @@ const u16 = (name: string) => {
 };
 /** gpt-tokenizer's r50k_base is the GPT-2 encoding: an independent oracle for the 50,257-token vocab. */
 const oracle = (text: string) => r50kEncode(text, { allowedSpecial: new Set(['<|endoftext|>']) });
-
-/** Deterministic random text over a mix of scripts, spaces and punctuation. */
-function randomText(seed: number, length: number): string {
-  const pieces = [...'abcXYZ019 \t\n\r.,;!?\'"-_()<>|/é漢ü😀', ' ', '  ', "'s", "'ll", "'t", '\u00a0', '\u3000', '👍🏽', 'ﬁ', '١٢'];
-  let s = seed;
-  let out = '';
-  while (out.length < length) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out += pieces[(s >>> 8) % pieces.length];
-  }
-  return out;
-}
 
 const tokenizers: Record<string, GPT2Tokenizer> = {};
 beforeAll(() => {
