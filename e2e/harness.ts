@@ -9,10 +9,11 @@
 //
 // startHarness() fails loudly unless the page is cross-origin isolated and WebGPU gives an adapter: browser tests
 // never skip a backend.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT } from '../test/fixtures';
 import { serveDir } from '../vite.config.ts';
@@ -150,4 +151,35 @@ export async function startHarness(): Promise<Harness> {
     await server.close();
     throw e;
   }
+}
+
+/** The studio page's controls by their accessible names, and what its tests read back (e2e/studio and e2e/faults). */
+export function studioControls(page: Page, downloads: string) {
+  const spin = (name: string) => page.getByRole('spinbutton', { name, exact: true });
+  const button = (name: string) => page.getByRole('button', { name, exact: true });
+  const status = () => page.locator('.progress .stats strong');
+  return {
+    spin, button, status,
+    progress: () => page.getByRole('progressbar', { name: 'Training progress' }),
+    async setSettings(values: Record<string, string>) {
+      for (const [name, value] of Object.entries(values)) await spin(name).fill(value);
+    },
+    /** Chooses a backend and waits until the worker runs on it (`shown`: its name on the page). */
+    async chooseBackend(value: string, shown: string) {
+      await page.getByRole('combobox', { name: 'Backend' }).selectOption(value);
+      await expect.poll(() => page.locator('.field.backend small').textContent(), { timeout: 60_000 }).toContain(`Running on ${shown}`);
+    },
+    /** Table rows of the training log, as the page shows them. */
+    logRows(): Promise<string[][]> {
+      return page.getByRole('table', { name: 'Training log' }).locator('tbody tr').evaluateAll((rows) =>
+        rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    },
+    /** Clicks what starts a download and returns the file (saved under `downloads`). */
+    async download(click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+      const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+      const file = path.join(downloads, d.suggestedFilename());
+      await d.saveAs(file);
+      return { name: d.suggestedFilename(), bytes: readFileSync(file) };
+    },
+  };
 }

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Download, Page } from 'playwright-core';
-import { startHarness, type E2EPage, type Harness } from './harness';
+import type { Page } from 'playwright-core';
+import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture, REPO_ROOT } from '../test/fixtures';
 import { readModelFolder } from '../src/core/io/model_folder';
 import { dirSource } from '../src/node/fs_source';
@@ -25,31 +25,22 @@ const TOKENS = fixture('emails', 'dev', 'gpt2.u16');
 let h: Harness;
 let p: E2EPage;
 let page: Page;
+type Controls = ReturnType<typeof studioControls>;
+let spin: Controls['spin'], button: Controls['button'], status: Controls['status'], setSettings: Controls['setSettings'];
+let chooseBackend: Controls['chooseBackend'], logRows: Controls['logRows'], download: Controls['download'];
 const tmp = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
 
 beforeAll(async () => {
   h = await startHarness();
   p = await h.open(`/?model=${MODEL}`);
   page = p.page;
+  ({ spin, button, status, setSettings, chooseBackend, logRows, download } = studioControls(page, tmp));
 });
 afterAll(async () => {
   await p?.close();
   await h?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-const spin = (name: string) => page.getByRole('spinbutton', { name, exact: true });
-const button = (name: string) => page.getByRole('button', { name, exact: true });
-const status = () => page.locator('.progress .stats strong');
-
-async function setSettings(values: Record<string, string>) {
-  for (const [name, value] of Object.entries(values)) await spin(name).fill(value);
-}
-
-async function chooseBackend(value: string, shown: string) {
-  await page.getByRole('combobox', { name: 'Backend' }).selectOption(value);
-  await expect.poll(() => page.locator('.field.backend small').textContent(), { timeout: 60_000 }).toContain(`Running on ${shown}`);
-}
 
 /** Starts a run and waits for its end; returns the run's seconds. */
 async function train(timeout: number): Promise<number> {
@@ -66,12 +57,6 @@ async function train(timeout: number): Promise<number> {
   return (Date.now() - t0) / 1000;
 }
 
-/** Table rows of the training log, as the page shows them. */
-async function logRows(): Promise<string[][]> {
-  return page.getByRole('table', { name: 'Training log' }).locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-}
-
 /** Points drawn on each chart (recharts' dots; a curve joins them once there are two), by figure name. */
 async function chartPoints(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -81,13 +66,6 @@ async function chartPoints(): Promise<Record<string, number>> {
     if (out[name] > 1) for (const d of await figure.locator('path.recharts-line-curve').evaluateAll((ps) => ps.map((x) => x.getAttribute('d')))) expect(d, name).toMatch(/^M[\d.,]+L/);
   }
   return out;
-}
-
-async function download(click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }) as Promise<Download>, click()]);
-  const file = path.join(tmp, d.suggestedFilename());
-  await d.saveAs(file);
-  return { name: d.suggestedFilename(), bytes: readFileSync(file) };
 }
 
 const summary: Record<string, number> = {};

@@ -1,6 +1,6 @@
 // GPT-2 Studio's page: model, dataset, training and generation panels over one worker that does the work.
 import { useEffect, useState } from 'react';
-import type { BackendChoice, BackendState, DatasetSummary, ModelInfo, RestoredRun } from '../worker/protocol';
+import type { BackendChoice, BackendName, BackendState, DatasetSummary, ModelInfo, RestoredRun } from '../worker/protocol';
 import { Alert } from './Alert';
 import { DatasetPanel } from './DatasetPanel';
 import { GeneratePanel } from './GeneratePanel';
@@ -37,6 +37,14 @@ export function App() {
     try { setBackend(await api.setBackend(choice)); } catch (e) { setBackendError(messageOf(e)); }
   }
 
+  /** After a fault: the next backend, and the run continued there from its last checkpoint. */
+  async function recover(next: BackendName) {
+    const r = await api.recover(next);
+    setBackend(r.backend);
+    if (r.run) onRestored(r.run);
+    else training.dismissFault();
+  }
+
   function onRestored(run: RestoredRun) {
     setModel(run.model);
     setDataset(run.dataset);
@@ -59,11 +67,11 @@ export function App() {
         <Alert message={backendError} />
         <SavedRunBanner api={api} hidden={active} onRestored={onRestored} />
         <div className="columns">
-          <ModelPanel api={api} model={model} device={backend?.device ?? null} shape={shape} disabled={active} onLoaded={onModelLoaded} />
+          <ModelPanel api={api} model={model} backend={backend} shape={shape} disabled={active} onLoaded={onModelLoaded} />
           <DatasetPanel api={api} model={model} dataset={dataset} settings={settings} onSetting={onSetting} disabled={active} onDataset={setDataset} />
         </div>
         <TrainPanel api={api} training={training} model={model} dataset={dataset} settings={settings} onSetting={onSetting}
-          backend={backend} onBackend={(c) => void chooseBackend(c)} />
+          backend={backend} onBackend={(c) => void chooseBackend(c)} onRecover={recover} />
         <GeneratePanel api={api} model={model} trained={training.view.logs.length > 0} />
       </main>
     </>

@@ -1,8 +1,6 @@
 // The backend combobox: which backends this browser offers, the one in use, and why not the others.
 import { useId } from 'react';
-import { BACKEND_CHOICES, type BackendChoice, type BackendState } from '../worker/protocol';
-
-const NAMES: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+import { BACKEND_CHOICES, BACKEND_LABELS as NAMES, type BackendChoice, type BackendState } from '../worker/protocol';
 
 interface Props {
   backend: BackendState | null;

@@ -44,8 +44,8 @@ export function Charts({ logs }: { logs: LogEntry[] }) {
       <div className="chart-grid">
         <Chart title="Training loss" data={loss} lines={[{ key: 'loss', name: 'loss', color: '#c3d3ee', width: 1 }, { key: 'smoothed', name: 'smoothed', color: '#1f5fbf', width: 2 }]} />
         <Chart title="Evaluation loss" data={evalLoss} lines={[{ key: 'eval_loss', name: 'eval loss', color: '#c2410c', width: 2 }]} />
-        <Chart title="Learning rate" data={lr} lines={[{ key: 'learning_rate', name: 'learning rate', color: '#15803d', width: 2 }]} />
-        <Chart title="Gradient norm" data={gradNorm} lines={[{ key: 'grad_norm', name: 'grad norm', color: '#7e22ce', width: 2 }]} />
+        <Chart title="Learning rate" data={lr} fromZero lines={[{ key: 'learning_rate', name: 'learning rate', color: '#15803d', width: 2 }]} />
+        <Chart title="Gradient norm" data={gradNorm} fromZero lines={[{ key: 'grad_norm', name: 'grad norm', color: '#7e22ce', width: 2 }]} />
       </div>
     </div>
   );
@@ -55,6 +55,11 @@ interface ChartProps {
   title: string;
   data: Point[];
   lines: Array<{ key: string; name: string; color: string; width: number }>;
+  /**
+   * The axis starts at 0 and recharts picks round ticks above it: a rate decaying to 0 or a norm reads against 0.
+   * (A padded data range let recharts' tick rounding reach below 0, e.g. a -4.58e-5 tick for a schedule ending at 0.)
+   */
+  fromZero?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ function yDomain(data: Point[], keys: string[]): [number, number] {
   return [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
 }
 
-function Chart({ title, data, lines }: ChartProps) {
+function Chart({ title, data, lines, fromZero }: ChartProps) {
   // Dots only while there are few points: on a long run they would hide the curve.
   const dot = data.length <= 30;
   const domain = useMemo(() => yDomain(data, lines.map((l) => l.key)), [data, lines]);
@@ -80,7 +85,7 @@ function Chart({ title, data, lines }: ChartProps) {
         <LineChart responsive style={{ width: '100%', height: 200 }} data={data} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid stroke="#e5e7eb" />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} />
-          <YAxis domain={domain} tickFormatter={formatMetric} width={56} tick={{ fontSize: 11 }} />
+          <YAxis domain={fromZero ? [0, 'auto'] : domain} tickFormatter={formatMetric} width={56} tick={{ fontSize: 11 }} />
           <Tooltip formatter={(v) => formatMetric(v as number)} labelFormatter={(s) => `step ${s}`} />
           {lines.length > 1 && <Legend verticalAlign="top" height={20} iconSize={10} />}
           {lines.map((l) => (

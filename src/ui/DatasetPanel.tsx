@@ -4,13 +4,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { DatasetOptions, DatasetSummary, DataFile, ModelInfo, TokenizeProgress } from '../worker/protocol';
+import type { DatasetOptions, DatasetSummary, DataFile, DatasetFile, ModelInfo, TokenizeProgress } from '../worker/protocol';
 import { DOCUMENT_EXTENSIONS } from '../core/data/documents';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { SettingInput } from './NumberInput';
-import { readFiles } from './files';
-import { formatCount, messageOf } from './format';
+import { formatBytes, formatCount, messageOf } from './format';
 import { FIELDS, readDatasetOptions, type SettingKey, type Settings } from './settings';
 
 const SAMPLE = { name: 'spamassassin-easy-ham.mbox', url: `${import.meta.env.BASE_URL}samples/spamassassin-easy-ham.mbox` };
@@ -54,7 +53,7 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
     }
   }
 
-  async function add(files: () => Promise<DataFile[]>) {
+  async function add(files: () => Promise<DatasetFile[]>) {
     const opts = options;
     if (!opts) {
       setError(`Block size and Validation %: enter valid numbers first (block size at most ${nPositions})`);
@@ -84,7 +83,7 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
     <section className="panel" aria-labelledby="dataset-heading">
       <h2 id="dataset-heading">Dataset</h2>
       {!model && <p className="hint">Load a model first: the text is tokenized with its tokenizer.</p>}
-      <DropZone label="Dataset files" accept={ACCEPT} disabled={off} onFiles={(files) => void add(() => readFiles(files))}>
+      <DropZone label="Dataset files" accept={ACCEPT} disabled={off} onFiles={(files) => void add(async () => files)} onError={setError}>
         Text ({DOCUMENT_EXTENSIONS.join(' ')}) or token ids (.u16). JSON, JSONL and CSV read the "text" column; each email is one document.
       </DropZone>
       <div className="row">
@@ -97,7 +96,7 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
       {busy && progress && (
         <div className="row">
           <progress aria-label="Tokenizing" max={progress.total} value={progress.done} />
-          <span className="hint">{progress.stage === 'reading' ? 'Reading' : 'Tokenizing'} {progress.done} / {progress.total}</span>
+          <span className="hint">{progress.stage === 'reading' ? 'Reading' : 'Tokenizing'} {formatBytes(progress.done)} / {formatBytes(progress.total)}</span>
         </div>
       )}
       {busy && !progress && <p className="status" role="status">Reading the files…</p>}

@@ -1,4 +1,4 @@
-// A file picker that files can also be dropped on.
+// A file picker that files, and folders, can also be dropped on.
 import { useId, useState, type ReactNode } from 'react';
 
 interface Props {
@@ -7,10 +7,12 @@ interface Props {
   accept?: string;
   disabled?: boolean;
   onFiles(files: File[]): void;
+  /** A dropped folder that could not be read. */
+  onError?(message: string): void;
   children?: ReactNode;
 }
 
-export function DropZone({ label, accept, disabled, onFiles, children }: Props) {
+export function DropZone({ label, accept, disabled, onFiles, onError, children }: Props) {
   const [over, setOver] = useState(false);
   const id = useId();
   return (
@@ -21,7 +23,12 @@ export function DropZone({ label, accept, disabled, onFiles, children }: Props) 
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        if (!disabled && e.dataTransfer.files.length) onFiles([...e.dataTransfer.files]);
+        if (disabled) return;
+        // The items are readable only during the event: their entries are taken now, their files read after.
+        const entries = [...e.dataTransfer.items].map((i) => (i.kind === 'file' ? i.webkitGetAsEntry() : null));
+        const plain = [...e.dataTransfer.files];
+        void (entries.some(Boolean) ? Promise.all(entries.filter((x) => x !== null).map(entryFiles)).then((f) => f.flat()) : Promise.resolve(plain))
+          .then((files) => { if (files.length) onFiles(files); }, (err: Error) => onError?.(`${label}: the dropped folder could not be read (${err.message})`));
       }}
     >
       <label htmlFor={id}>{label}</label>
@@ -36,4 +43,19 @@ export function DropZone({ label, accept, disabled, onFiles, children }: Props) 
       {children && <p className="hint">{children}</p>}
     </div>
   );
+}
+
+/** The files of a dropped entry: a file, or every file of a folder and its subfolders (hidden ones left out). */
+async function entryFiles(entry: FileSystemEntry): Promise<File[]> {
+  if (entry.isFile) return new Promise((resolve, reject) => (entry as FileSystemFileEntry).file((f) => resolve([f]), reject));
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const children: FileSystemEntry[] = [];
+  // readEntries gives at most 100 entries a call: read until it gives none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    children.push(...batch.filter((c) => !c.name.startsWith('.')));
+  }
+  children.sort((a, b) => a.name.localeCompare(b.name));
+  return (await Promise.all(children.map(entryFiles))).flat();
 }

@@ -1,18 +1,19 @@
 // The loaded model at a glance, and whether training it with the current settings fits this device.
-import type { DeviceLimits, ModelInfo } from '../worker/protocol';
+import type { BackendState, ModelInfo } from '../worker/protocol';
 import { formatBytes, formatCount, formatShort } from './format';
-import { memoryWarning, trainingMemory } from './memory';
+import { deviceBudget, fitError, trainingMemory } from './memory';
 
 interface Props {
   model: ModelInfo;
-  device: DeviceLimits | null;
+  backend: BackendState | null;
   shape: { batchSize: number; blockSize: number } | null;
 }
 
-export function ModelCard({ model, device, shape }: Props) {
+export function ModelCard({ model, backend, shape }: Props) {
   const c = model.config;
+  const device = backend?.device ?? null;
   const memory = shape && trainingMemory(c, model.parameters, shape.batchSize, shape.blockSize);
-  const warning = memory && memoryWarning(memory, device);
+  const warning = shape && backend && fitError(c, model.parameters, shape.batchSize, shape.blockSize, deviceBudget(backend.report.backend, device));
   return (
     <section className="card" aria-label="Model card">
       <h3>{model.name}</h3>
@@ -32,7 +33,7 @@ export function ModelCard({ model, device, shape }: Props) {
           {device?.maxBufferSize ? `; largest GPU buffer ${formatBytes(device.maxBufferSize)}` : ''}.
         </p>
       )}
-      {warning && <p className="warning" role="status">May not fit: {warning}.</p>}
+      {warning && <p className="warning" role="status">Does not fit: {warning}.</p>}
     </section>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { DeviceLimits, DownloadProgress, ModelInfo, ModelSource } from '../worker/protocol';
+import type { BackendState, DownloadProgress, ModelInfo, ModelSource } from '../worker/protocol';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { ModelCard } from './ModelCard';
@@ -26,14 +26,14 @@ function parseModelField(text: string): ModelSource {
 interface Props {
   api: Api;
   model: ModelInfo | null;
-  device: DeviceLimits | null;
+  backend: BackendState | null;
   /** Batch and block size of the settings, for the memory estimate (null while the fields are invalid). */
   shape: { batchSize: number; blockSize: number } | null;
   disabled: boolean;
   onLoaded(info: ModelInfo): void;
 }
 
-export function ModelPanel({ api, model, device, shape, disabled, onLoaded }: Props) {
+export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: Props) {
   const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? DEFAULT_MODEL);
   const [loading, setLoading] = useState(false);
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
@@ -85,7 +85,7 @@ export function ModelPanel({ api, model, device, shape, disabled, onLoaded }: Pr
       <Alert message={error} />
       {retry && <button type="button" onClick={() => void load(retry)} disabled={busy}>Retry</button>}
       {loading && <p className="status" role="status">Loading the model…</p>}
-      {model && <ModelCard model={model} device={device} shape={shape} />}
+      {model && <ModelCard model={model} backend={backend} shape={shape} />}
     </section>
   );
 }

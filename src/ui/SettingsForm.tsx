@@ -13,7 +13,7 @@ interface Props {
 }
 
 const GROUPS: Array<{ legend: string; fields: Array<keyof typeof FIELDS> }> = [
-  { legend: 'Optimizer', fields: ['learning_rate', 'warmup_steps', 'weight_decay', 'max_grad_norm'] },
+  { legend: 'Optimizer', fields: ['learning_rate', 'warmup_steps', 'weight_decay', 'max_grad_norm', 'dropout'] },
   { legend: 'Batches', fields: ['per_device_train_batch_size', 'gradient_accumulation_steps', 'block_size'] },
   { legend: 'Length', fields: ['num_train_epochs', 'max_steps', 'seed'] },
   { legend: 'Logs and checkpoints', fields: ['logging_steps', 'eval_steps', 'save_steps'] },
@@ -37,6 +37,16 @@ export function SettingsForm({ settings, onSetting, disabled, children }: Props)
             </div>
           )}
           {g.fields.map((key) => <SettingInput key={key} field={FIELDS[key]} settings={settings} onSetting={onSetting} />)}
+          {g.legend === 'Batches' && (
+            <div className="field check">
+              <label>
+                <input type="checkbox" checked={settings.shuffle !== 'false'} onChange={(e) => onSetting('shuffle', String(e.target.checked))}
+                  aria-describedby={`${id}-shuffle-about`} />
+                {' '}Shuffle
+              </label>
+              <small id={`${id}-shuffle-about`}><code>shuffle</code> · blocks in a new order each epoch</small>
+            </div>
+          )}
         </fieldset>
       ))}
       <fieldset disabled={disabled}>

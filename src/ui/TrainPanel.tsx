@@ -1,7 +1,7 @@
 // Training: settings, the run's controls, its progress, curves, samples and log, and the exports.
 import { useEffect, useState } from 'react';
 import type { Api } from './useWorker';
-import type { BackendChoice, BackendState, DatasetSummary, ModelInfo, Progress } from '../worker/protocol';
+import { BACKEND_LABELS, type BackendChoice, type BackendName, type BackendState, type DatasetSummary, type ModelInfo, type Progress, type RunFault } from '../worker/protocol';
 import { Alert } from './Alert';
 import { BackendSelect } from './BackendSelect';
 import { Charts } from './Charts';
@@ -9,6 +9,7 @@ import { LogTable } from './LogTable';
 import { SettingsForm } from './SettingsForm';
 import { saveFile } from './download';
 import { formatCount, formatDuration, messageOf } from './format';
+import { deviceBudget, fitError } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
 import { isActive, type useTraining } from './useTraining';
 
@@ -21,11 +22,13 @@ interface Props {
   onSetting(key: SettingKey, value: string): void;
   backend: BackendState | null;
   onBackend(choice: BackendChoice): void;
+  /** Continues an interrupted run on another backend. */
+  onRecover(next: BackendName): Promise<void>;
 }
 
-const STATUS_TEXT = { idle: 'Not started', running: 'Training', paused: 'Paused', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' } as const;
+const STATUS_TEXT = { idle: 'Not started', running: 'Training', paused: 'Paused', completed: 'Completed', stopped: 'Stopped', interrupted: 'Interrupted', failed: 'Failed' } as const;
 
-export function TrainPanel({ api, training, model, dataset, settings, onSetting, backend, onBackend }: Props) {
+export function TrainPanel({ api, training, model, dataset, settings, onSetting, backend, onBackend, onRecover }: Props) {
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -37,7 +40,12 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   function start() {
     if (!model) return;
     try {
-      training.start(readSettings(settings, model.config.n_positions));
+      const run = readSettings(settings, model.config.n_positions);
+      // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
+      const tooBig = backend && fitError(model.config, model.parameters, run.args.per_device_train_batch_size, run.dataset.blockSize,
+        deviceBudget(backend.report.backend, backend.device));
+      if (tooBig) setSettingsError(tooBig);
+      else training.start(run);
     } catch (e) {
       setSettingsError(messageOf(e));
     }
@@ -85,7 +93,8 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
       <RunProgress status={view.status} progress={view.progress} />
       {view.checkpoint && <p className="status" role="status">Saved {view.checkpoint.name} in this browser's storage.</p>}
       {exporting && <p className="status" role="status">Zipping the model folder…</p>}
-      <Alert message={settingsError ?? view.error ?? fileError} />
+      <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
+      {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (
         <ul className="warnings" aria-label="Warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
       )}
@@ -101,6 +110,28 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
         </section>
       </div>
     </section>
+  );
+}
+
+/** The way on after a fault: the next backend, from the checkpoint kept. */
+function FaultActions({ fault, onRecover }: { fault: RunFault; onRecover(next: BackendName): Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const next = fault.next;
+  if (!next) return null;
+  async function go(to: BackendName) {
+    setBusy(true);
+    setError(null);
+    try { await onRecover(to); } catch (e) { setError(messageOf(e)); } finally { setBusy(false); }
+  }
+  return (
+    <div className="row">
+      <button type="button" className="primary" disabled={busy} onClick={() => void go(next)}>
+        {fault.checkpoint ? `Continue on ${BACKEND_LABELS[next]} from ${fault.checkpoint.name}` : `Switch to ${BACKEND_LABELS[next]}`}
+      </button>
+      {busy && <span className="status" role="status"> Starting {BACKEND_LABELS[next]} and loading the checkpoint…</span>}
+      <Alert message={error} />
+    </div>
   );
 }
 

@@ -9,7 +9,7 @@ export { LR_SCHEDULES, type LrSchedule };
 export type SettingKey =
   | 'learning_rate' | 'lr_scheduler_type' | 'warmup_steps' | 'weight_decay' | 'max_grad_norm'
   | 'per_device_train_batch_size' | 'gradient_accumulation_steps' | 'block_size' | 'num_train_epochs' | 'max_steps'
-  | 'logging_steps' | 'eval_steps' | 'save_steps' | 'seed' | 'validation_split_percentage' | 'sample_prompt' | 'sample_every';
+  | 'logging_steps' | 'eval_steps' | 'save_steps' | 'seed' | 'dropout' | 'shuffle' | 'validation_split_percentage' | 'sample_prompt' | 'sample_every';
 
 export type Settings = Record<SettingKey, string>;
 
@@ -53,6 +53,8 @@ export const DEFAULT_SETTINGS: Settings = {
   eval_steps: String(UI_DEFAULTS.eval_steps),
   save_steps: String(UI_DEFAULTS.save_steps),
   seed: String(DEFAULT_ARGS.seed),
+  dropout: '',
+  shuffle: String(DEFAULT_ARGS.shuffle),
   validation_split_percentage: '5',
   sample_prompt: 'The',
   sample_every: '1',
@@ -72,6 +74,7 @@ export const FIELDS = {
   eval_steps: field('eval_steps', 'Eval steps', { hint: '0: at the end' }),
   save_steps: field('save_steps', 'Save steps', { hint: '0: no autosave' }),
   seed: field('seed', 'Seed'),
+  dropout: field('dropout', 'Dropout', { integer: false, max: 0.99, step: 0.05, hint: "empty: the config's rates" }),
   validation_split_percentage: field('validation_split_percentage', 'Validation %', { integer: false, max: 100, step: 1 }),
   sample_every: field('sample_every', 'Sample every N evaluations', { hf: null, hint: '0: no samples' }),
 } satisfies Partial<Record<SettingKey, NumberField>>;
@@ -109,6 +112,9 @@ export function readSettings(s: Settings, nPositions: number): RunSettings {
     save_steps: number(s, 'save_steps'),
     save_total_limit: UI_DEFAULTS.save_total_limit,
     seed: number(s, 'seed'),
+    // Off and in order, a run is exactly repeatable; the defaults (the config's dropout, shuffled) train better.
+    dropout: s.dropout.trim() === '' ? null : number(s, 'dropout'),
+    shuffle: s.shuffle !== 'false',
   };
   let args: TrainingArguments;
   try {
@@ -136,5 +142,7 @@ export function readDatasetOptions(s: Pick<Settings, 'block_size' | 'validation_
 export function settingsOf(args: TrainingArguments, blockSize: number, previous: Settings): Settings {
   const out: Settings = { ...previous, block_size: String(blockSize), lr_scheduler_type: args.lr_scheduler_type };
   for (const key of Object.keys(FIELDS) as Array<keyof typeof FIELDS>) if (key in args) out[key] = String(args[key as keyof TrainingArguments]);
+  out.dropout = args.dropout === null ? '' : String(args.dropout);
+  out.shuffle = String(args.shuffle);
   return out;
 }

@@ -3,10 +3,10 @@
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { CheckpointInfo, LogEntry, Progress, RestoredRun, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
+import type { CheckpointInfo, LogEntry, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
 import { messageOf } from './format';
 
-export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
+export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
 export interface TrainingView {
   status: TrainingStatus;
@@ -16,9 +16,11 @@ export interface TrainingView {
   warnings: string[];
   checkpoint: CheckpointInfo | null;
   error: string | null;
+  /** Why the device ended the run, with the checkpoint kept and the backend to continue on. */
+  fault: RunFault | null;
 }
 
-const EMPTY: TrainingView = { status: 'idle', progress: null, logs: [], samples: [], warnings: [], checkpoint: null, error: null };
+const EMPTY: TrainingView = { status: 'idle', progress: null, logs: [], samples: [], warnings: [], checkpoint: null, error: null, fault: null };
 
 export const isActive = (s: TrainingStatus) => s === 'running' || s === 'paused';
 
@@ -38,7 +40,7 @@ export function useTraining(api: Api) {
   async function follow(run: Promise<TrainResult>) {
     try {
       const result = await run;
-      update({ status: result.status });
+      update({ status: result.status, fault: result.fault ?? null });
     } catch (e) {
       update({ status: 'failed', error: messageOf(e) });
     }
@@ -59,6 +61,8 @@ export function useTraining(api: Api) {
     pause() { update({ status: 'paused' }); void api.pause(); },
     resume() { update({ status: 'running' }); void api.resume(); },
     stop() { void api.stop(); },
+    /** The fault is dealt with (the page moved to another backend with no checkpoint to continue). */
+    dismissFault() { update({ fault: null }); },
     async saveCheckpoint() {
       try { update({ checkpoint: await api.saveCheckpoint(), error: null }); } catch (e) { update({ error: messageOf(e) }); }
     },

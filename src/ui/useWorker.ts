@@ -7,7 +7,15 @@ export type Api = Comlink.Remote<StudioApi>;
 
 let api: Api | null = null;
 
+declare global {
+  /** The dev server's page only: the worker's API, for the tests' test-only calls (e2e/faults.test.ts). */
+  interface Window { gpt2Studio?: Api }
+}
+
 export function useWorker(): Api {
-  api ??= Comlink.wrap<StudioApi>(new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'gpt2-studio' }));
+  if (!api) {
+    api = Comlink.wrap<StudioApi>(new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'gpt2-studio' }));
+    if (import.meta.env.DEV) window.gpt2Studio = api;
+  }
   return api;
 }

@@ -5,17 +5,20 @@
 // TensorFlow.js, only types from the core.
 import type { BackendChoice, BackendName, BackendReport } from '../core/backend';
 import type { GPT2Config } from '../core/gpt2/config';
-import type { DataFile, DatasetStats } from '../core/data';
+import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
 import type { LogEntry, Progress } from '../core/train/trainer';
 
-export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetStats, GPT2Config, LogEntry, Progress, TrainingArguments };
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, GPT2Config, LogEntry, Progress, TrainingArguments };
 
 /**
  * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
  * (listed here so that the page does not load TensorFlow.js to show a list).
  */
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+
+/** The backends as the page names them (the worker's fault messages too). */
+export const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
 
 /** Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), or files the user gave. */
 export type ModelSource =
@@ -112,10 +115,34 @@ export interface TrainEvents {
   onCheckpoint(checkpoint: CheckpointInfo): void;
 }
 
-export interface TrainResult {
-  status: 'completed' | 'stopped';
-  step: number;
+/** A run cut short by its device: lost (a GPU reset, a lost WebGL context) or out of memory. */
+export interface RunFault {
+  kind: 'device-lost' | 'out-of-memory';
+  /** One sentence for the page's alert: what happened, at which step, and what is kept. */
+  message: string;
+  backend: BackendName;
+  /** The backend to continue on (the next of webgpu → webgl → wasm that works here), null when none is left. */
+  next: BackendName | null;
+  /** The last checkpoint kept in the browser's storage, to continue from; null when none was saved yet. */
+  checkpoint: CheckpointInfo | null;
 }
+
+export interface TrainResult {
+  status: 'completed' | 'stopped' | 'interrupted';
+  step: number;
+  /** Why an interrupted run ended. */
+  fault?: RunFault;
+}
+
+/** What the page needs after moving to another backend following a fault. */
+export interface Recovered {
+  backend: BackendState;
+  /** The saved run restored on the new backend, ready for continueTraining; null when no checkpoint was saved. */
+  run: RestoredRun | null;
+}
+
+/** tf.memory() of the worker: the tensors alive and the bytes the backend holds for them. */
+export interface TensorMemory { numTensors: number; numBytes: number }
 
 /** A run kept in the origin private file system, offered for resuming after a reload. */
 export interface SavedRun {
@@ -172,7 +199,7 @@ export interface StudioApi {
   setBackend(choice: BackendChoice): Promise<BackendState>;
   loadModel(source: ModelSource, onDownload: (p: DownloadProgress) => void): Promise<ModelInfo>;
   /** Reads and tokenizes the files with the model's tokenizer. */
-  loadDataset(files: DataFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary>;
+  loadDataset(files: DatasetFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary>;
   /** The dataset's files again, with other options (a new block size). */
   regroupDataset(options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary>;
   /** Trains from the weights as loaded; resolves when the run ends. */
@@ -187,11 +214,23 @@ export interface StudioApi {
   discardSavedRun(): Promise<void>;
   /** Loads the saved run's last checkpoint: model, dataset, optimizer and log history. */
   loadCheckpoint(): Promise<RestoredRun>;
-  /** Continues the run loadCheckpoint restored. */
+  /**
+   * After a fault: starts `backend` without reading anything from the lost device, and restores the saved run's last
+   * checkpoint on it (or the model as loaded, when no checkpoint was saved).
+   */
+  recover(backend: BackendName): Promise<Recovered>;
+  /** Continues the run loadCheckpoint or recover restored. */
   continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult>;
   generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
   /** A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. */
   exportModel(): Promise<Uint8Array>;
   /** trainer_state.json of the latest run (its log_history). */
   trainerState(): Promise<Record<string, unknown> | null>;
+  /** tf.memory() between optimizer steps (the leak regression test reads it). */
+  tensorMemory(): Promise<TensorMemory>;
+  /**
+   * Test-only: destroys the running backend's GPUDevice or loses its WebGL context (WEBGL_lose_context), as a driver
+   * reset would, so that e2e/faults.test.ts can check what the studio does about it.
+   */
+  debugLoseDevice(): Promise<void>;
 }

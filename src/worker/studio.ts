@@ -8,28 +8,37 @@
 // Anything that reads the weights while a run is going (samples, generation, checkpoints, export) happens between
 // optimizer steps: it holds the trainer (Trainer.pause takes effect before the next step) and releases it after.
 // Holds are counted, so that the user's own pause outlasts them.
+//
+// A run watches its device: when the GPU device or the WebGL context is lost, or WebGPU runs out of memory, the run
+// ends as 'interrupted' with a RunFault naming the last checkpoint kept in the origin private file system and the
+// next backend to continue on (recover). Nothing is read back from a lost device: its weights are dropped unread.
 import * as Comlink from 'comlink';
-import { zipSync } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
 import { GPT2 } from '../core/gpt2/model';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
-import { jsonFile, modelFolderFiles, type FolderFiles } from '../core/io/export';
-import { DataError, prepareDataset, type DataFile } from '../core/data';
+import { fileBytes, jsonFile, modelFolderFiles, type FolderFiles } from '../core/io/export';
+import { DataError, prepareDataset, type DatasetFile } from '../core/data';
 import { resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
-import { deviceLimits, probeBackends, startBackend } from './backends';
+import { deviceLimits, isOutOfMemory, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
+import { BACKEND_LABELS } from './protocol';
 import type {
-  BackendChoice, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
-  GenerateResult, ModelInfo, ModelSource, RestoredRun, SampleSettings, SavedRun, StudioApi, TokenizeProgress, TrainEvents, TrainRequest,
-  TrainResult,
+  BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
+  GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
+  TrainRequest, TrainResult,
 } from './protocol';
 
 const PREVIEW_DOCUMENTS = 5;
 const PREVIEW_CHARACTERS = 2000;
 const PROGRESS_EVERY_MS = 100;
+/** The order a run falls back in after a fault (the core's BACKENDS order). */
+const FALLBACK: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** How long a failed run waits for its device to report a loss or an out-of-memory error. */
+const FAULT_REPORT_MS = 1000;
 
 /** A run in progress. */
 interface ActiveRun {
@@ -43,6 +52,7 @@ interface ActiveRun {
   /** Samples in flight, awaited before the run reports its end. */
   sideWork: Promise<void>;
   lastProgress: number;
+  watch: DeviceWatch;
 }
 
 interface Dataset { data: BlockDataset; summary: DatasetSummary }
@@ -58,7 +68,8 @@ export class Studio implements StudioApi {
   /** The model as trained so far; `baseModel` keeps the weights as loaded, made on first use. */
   private model: GPT2 | null = null;
   private baseModel: GPT2 | null = null;
-  private dataFiles: DataFile[] = [];
+  /** as given: File objects are read again (streamed) to regroup, never held as bytes */
+  private dataFiles: DatasetFile[] = [];
   private dataset: Dataset | null = null;
   /** The latest run's trainer, kept (with its optimizer state) for checkpoints until another run, model or backend. */
   private trainer: Trainer | null = null;
@@ -125,7 +136,7 @@ export class Studio implements StudioApi {
     });
   }
 
-  loadDataset(files: DataFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary> {
+  loadDataset(files: DatasetFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary> {
     return this.serial(async () => {
       if (files.length === 0) throw new DataError('no files given');
       const dataset = await this.prepare(files, options, onProgress);
@@ -147,7 +158,7 @@ export class Studio implements StudioApi {
     return this.dataset.summary;
   }
 
-  private async prepare(files: DataFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<Dataset> {
+  private async prepare(files: DatasetFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<Dataset> {
     this.assertIdle('change the dataset');
     const folder = this.requireModel();
     const n = folder.config.n_positions;
@@ -179,7 +190,7 @@ export class Studio implements StudioApi {
       this.finished = null;
       this.model?.dispose();
       this.model = GPT2.fromArrays(folder.config, folder.weights);
-      const trainer = new Trainer(this.model, dataset.data, args, this.backend.report.backend, this.hooks());
+      const trainer = this.newTrainer(dataset.data, args);
       const store = await this.store;
       try {
         await store?.begin({ model: this.modelName, maxSteps: trainer.maxSteps, startedAt: new Date().toISOString() },
@@ -194,27 +205,99 @@ export class Studio implements StudioApi {
   /** Makes `trainer` the active run (inside a serial call, so that no other call sees a half-started run). */
   private beginRun(trainer: Trainer, samples: SampleSettings, events: TrainEvents): ActiveRun {
     this.trainer = trainer;
-    this.run = { trainer, events, samples, userPaused: false, holds: 0, evaluations: 0, sideWork: Promise.resolve(), lastProgress: 0 };
+    const watch = watchDevice(this.backend.report.backend);
+    this.run = { trainer, events, samples, userPaused: false, holds: 0, evaluations: 0, sideWork: Promise.resolve(), lastProgress: 0, watch };
     return this.run;
   }
 
   private async finishRun(run: ActiveRun): Promise<TrainResult> {
     const { trainer, events } = run;
     try {
-      await trainer.train();
+      // A lost device may leave the trainer waiting forever on a read: the fault ends the run without it.
+      const training = trainer.train().then(() => null);
+      const fault = await Promise.race([training, run.watch.fault]);
+      if (fault) {
+        training.catch(() => { /* the trainer failing on the lost device is expected */ });
+        return await this.interrupt(run, fault);
+      }
       await run.sideWork;
       return { status: trainer.globalStep >= trainer.maxSteps ? 'completed' : 'stopped', step: trainer.globalStep };
+    } catch (e) {
+      // A lost device can fail the step that used it before the browser reports the loss: give the report a moment.
+      const fault = await Promise.race([run.watch.fault, new Promise<null>((resolve) => setTimeout(() => resolve(null), FAULT_REPORT_MS))]);
+      if (fault) return await this.interrupt(run, fault);
+      if (run.watch.isLost()) return await this.interrupt(run, { kind: 'device-lost', detail: (e as Error).message });
+      if (isOutOfMemory(e)) return await this.interrupt(run, { kind: 'out-of-memory', detail: (e as Error).message });
+      throw e;
     } finally {
       events.onProgress(trainer.progress());
       this.run = null;
     }
   }
 
-  /** The trainer's hooks, forwarding to whichever run is active. */
-  private hooks(): TrainerHooks {
+  /** Ends a run its device failed: says what happened, which checkpoint is kept and where to continue. */
+  private async interrupt(run: ActiveRun, fault: DeviceFault): Promise<TrainResult> {
+    const { trainer } = run;
+    trainer.stop();
+    const backend = this.backend.report.backend, step = trainer.globalStep;
+    if (fault.kind === 'device-lost') this.abandonDevice(backend);
+    const next = FALLBACK.slice(FALLBACK.indexOf(backend) + 1).find((b) => this.backend.offers.some((o) => o.backend === b && o.ok)) ?? null;
+    const saved = await (await this.store)?.latest() ?? null;
+    const checkpoint = saved && { name: saved.checkpoint, step: saved.step };
+    const where = next ? ` on ${BACKEND_LABELS[next]}` : '';
+    const kept = checkpoint
+      ? `${checkpoint.name} is kept in this browser's storage: continue from step ${checkpoint.step}${where}.`
+      : `No checkpoint was saved yet (Save steps): start again${where}.`;
+    const a = trainer.args, block = this.dataset?.data.blockSize ?? 0;
+    const what = fault.kind === 'out-of-memory'
+      ? `Out of memory on ${BACKEND_LABELS[backend]} at step ${step} with Batch size ${a.per_device_train_batch_size} × Block size ${block} (${fault.detail}): `
+        + `lower Batch size to ${Math.max(1, Math.floor(a.per_device_train_batch_size / 2))}${a.per_device_train_batch_size === 1 ? ' or Block size' : ''} or less.`
+      : `The ${backend === 'webgl' ? 'WebGL context' : `${BACKEND_LABELS[backend]} device`} was lost at step ${step} (${fault.detail}).`;
+    const result: RunFault = { kind: fault.kind, message: `${what} ${kept}`, backend, next, checkpoint };
+    return { status: 'interrupted', step, fault: result };
+  }
+
+  /**
+   * Forgets everything that lived on a lost device, unread (a lost WebGL context reads back zeros), and marks its
+   * backend unavailable: tfjs keeps the dead device for it until the page reloads.
+   */
+  private abandonDevice(backend: BackendName): void {
+    try {
+      this.retireTrainer();
+      this.disposeModels();
+    } catch {
+      this.trainer = this.restored = null;
+      this.model = this.baseModel = null;
+    }
+    this.backend = {
+      ...this.backend,
+      offers: this.backend.offers.map((o) => (o.backend === backend ? { ...o, ok: false, reason: 'its device was lost during a run; reload the page to use it again' } : o)),
+    };
+  }
+
+  recover(backend: BackendName): Promise<Recovered> {
+    return this.serial(async () => {
+      this.assertIdle('change the backend');
+      this.retireTrainer();
+      this.disposeModels();
+      this.backend = { ...this.backend, choice: backend, report: await startBackend(backend) };
+      if (await (await this.store)?.latest()) return { backend: this.backend, run: await this.restoreSaved() };
+      if (this.folder) this.model = GPT2.fromArrays(this.folder.config, this.folder.weights);
+      return { backend: this.backend, run: null };
+    });
+  }
+
+  /** A trainer whose hooks forward to the active run only while it is this trainer's (not a lost device's left-over). */
+  private newTrainer(data: BlockDataset, args: TrainingArguments): Trainer {
+    const trainer: Trainer = new Trainer(this.model!, data, args, this.backend.report.backend, this.hooks(() => trainer));
+    return trainer;
+  }
+
+  private hooks(owner: () => Trainer): TrainerHooks {
+    const active = () => (this.run?.trainer === owner() ? this.run : null);
     return {
       onLog: (entry) => {
-        const run = this.run;
+        const run = active();
         if (!run) return;
         run.events.onLog(entry);
         if (!('eval_loss' in entry)) return;
@@ -230,7 +313,7 @@ export class Studio implements StudioApi {
         }
       },
       onProgress: (p) => {
-        const run = this.run;
+        const run = active();
         const now = performance.now();
         // The last step before a pause or the end is always sent: the page shows where the run holds.
         if (run && (now - run.lastProgress >= PROGRESS_EVERY_MS || p.step === p.maxSteps || run.trainer.isPaused)) {
@@ -238,10 +321,10 @@ export class Studio implements StudioApi {
           run.events.onProgress(p);
         }
       },
-      onWarning: (message) => this.run?.events.onWarning(message),
+      onWarning: (message) => active()?.events.onWarning(message),
       // Older checkpoints are pruned by the store (save_total_limit), which also counts those saved by hand.
       onCheckpoint: async (name, files) => {
-        const run = this.run;
+        const run = active();
         if (!run) return;
         try {
           run.events.onCheckpoint(await this.writeCheckpoint(name, files, run.trainer));
@@ -306,6 +389,9 @@ export class Studio implements StudioApi {
     const store = await this.store;
     if (!store) throw new Error("this browser has no origin private file system for checkpoints; use Export model");
     const files = await modelFolderFiles(this.model!, this.folder!);
+    // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
+    files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
+    if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
     for (const [n, bytes] of trainerFiles) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
     await store.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
@@ -326,31 +412,36 @@ export class Studio implements StudioApi {
   loadCheckpoint(): Promise<RestoredRun> {
     return this.serial(async () => {
       this.assertIdle('load a checkpoint');
-      const store = await this.store;
-      const saved = await store?.latest();
-      if (!store || !saved) throw new Error('no saved run to continue');
-      const files = await store.readCheckpoint(saved.checkpoint);
-      const folder = await readModelFolder(memorySource(files, saved.checkpoint));
-      const stored = await store.readDataset();
-      const argsFile = files.get('training_args.json');
-      if (!argsFile) throw new Error(`${saved.checkpoint}: training_args.json is missing`);
-      const args = resolveArgs(JSON.parse(new TextDecoder().decode(argsFile)) as Partial<TrainingArguments>);
-      this.retireTrainer();
-      this.finished = null;
-      this.disposeModels();
-      this.folder = folder;
-      this.modelName = `${saved.checkpoint} of ${saved.model}`;
-      this.model = GPT2.fromArrays(folder.config, folder.weights);
-      this.dataFiles = [];
-      this.dataset = {
-        data: { blocks: stored.blocks, blockSize: stored.summary.options.blockSize, train: stored.train, validation: stored.validation },
-        summary: stored.summary,
-      };
-      const trainer = new Trainer(this.model, this.dataset.data, args, this.backend.report.backend, this.hooks());
-      trainer.restore(files);
-      this.trainer = this.restored = trainer;
-      return { model: this.modelInfo(), dataset: stored.summary, args, logHistory: trainer.logHistory, progress: trainer.progress() };
+      return this.restoreSaved();
     });
+  }
+
+  /** The saved run's last checkpoint on the backend running now: model, dataset, optimizer and log history. */
+  private async restoreSaved(): Promise<RestoredRun> {
+    const store = await this.store;
+    const saved = await store?.latest();
+    if (!store || !saved) throw new Error('no saved run to continue');
+    const files = await store.readCheckpoint(saved.checkpoint);
+    const folder = await readModelFolder(memorySource(files, saved.checkpoint));
+    const stored = await store.readDataset();
+    const argsFile = files.get('training_args.json');
+    if (!argsFile) throw new Error(`${saved.checkpoint}: training_args.json is missing`);
+    const args = resolveArgs(JSON.parse(new TextDecoder().decode(argsFile)) as Partial<TrainingArguments>);
+    this.retireTrainer();
+    this.finished = null;
+    this.disposeModels();
+    this.folder = folder;
+    this.modelName = `${saved.checkpoint} of ${saved.model}`;
+    this.model = GPT2.fromArrays(folder.config, folder.weights);
+    this.dataFiles = [];
+    this.dataset = {
+      data: { blocks: stored.blocks, blockSize: stored.summary.options.blockSize, train: stored.train, validation: stored.validation },
+      summary: stored.summary,
+    };
+    const trainer = this.newTrainer(this.dataset.data, args);
+    trainer.restore(files);
+    this.trainer = this.restored = trainer;
+    return { model: this.modelInfo(), dataset: stored.summary, args, logHistory: trainer.logHistory, progress: trainer.progress() };
   }
 
   async continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult> {
@@ -382,7 +473,7 @@ export class Studio implements StudioApi {
           files.set('trainer_state.json', jsonFile(state));
           files.set('training_args.json', jsonFile(args));
         }
-        return zipFolder(files);
+        return await zipFolder(files);
       });
       return Comlink.transfer(zip, [zip.buffer]);
     });
@@ -390,6 +481,14 @@ export class Studio implements StudioApi {
 
   async trainerState(): Promise<Record<string, unknown> | null> {
     return this.trainer?.trainerState() ?? this.finished?.state ?? null;
+  }
+
+  tensorMemory(): Promise<TensorMemory> {
+    return this.betweenSteps(async () => tensorMemory());
+  }
+
+  async debugLoseDevice(): Promise<void> {
+    loseDeviceForTest(this.backend.report.backend);
   }
 
   private modelInfo(): ModelInfo {
@@ -428,6 +527,8 @@ async function readWeights(model: GPT2): Promise<Map<string, Float32Array>> {
 }
 
 /** The folder as a zip: safetensors stored as they are (float data does not compress), text deflated. */
-function zipFolder(files: FolderFiles): Uint8Array {
-  return zipSync(Object.fromEntries([...files].map(([name, bytes]) => [name, [bytes, { level: name.endsWith('.safetensors') ? 0 : 6 }]])));
+async function zipFolder(files: FolderFiles): Promise<Uint8Array> {
+  const entries: Zippable = {};
+  for (const [name, data] of files) entries[name] = [await fileBytes(data), { level: name.endsWith('.safetensors') ? 0 : 6 }];
+  return zipSync(entries);
 }
