@@ -92,4 +92,23 @@ describe('stop and resume', () => {
       .map((e: Record<string, unknown>) => ({ ...e, eval_runtime: 0, eval_samples_per_second: 0, train_runtime: 0, train_samples_per_second: 0, train_steps_per_second: 0, tokens_per_second: 0 }));
     expect(logs(killed)).toEqual(logs(full));
   });
+
+  it('a run that diverges stops after 3 non-finite steps, keeps its last good checkpoint, and resumes from it with a lower learning rate', async () => {
+    const out = path.join(tmp(), 'diverged');
+    const run = (...more: string[]) => cli(['train', '--model_name_or_path', model, '--train_file', mbox, '--output_dir', out, '--block_size', '32',
+      '--logging_steps', '1', '--save_steps', '2', '--backend', 'cpu', '--lr_scheduler_type', 'constant', '--dropout', '0', ...more]);
+    expect((await run('--max_steps', '3', '--learning_rate', '1e-3')).code).toBe(0);
+    // Step 3's update with a learning rate of 1e30 is finite; every step after it is not.
+    const bad = await run('--max_steps', '9', '--learning_rate', '1e30', '--resume_from_checkpoint', path.join(out, 'checkpoint-2'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/warning: step 4: checkpoint-4 not written: the loss or gradient of the last step was not finite/);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe('gpt2-studio train: error: training stopped at step 6: the loss or gradient was not finite ' +
+      'for 3 steps in a row; lower the learning rate (checkpoints written before are intact)');
+    expect(existsSync(path.join(out, 'checkpoint-4'))).toBe(false);
+    const good = await run('--max_steps', '4', '--learning_rate', '1e-4', '--resume_from_checkpoint', path.join(out, 'checkpoint-2'));
+    expect(good.code, good.stderr).toBe(0);
+    const losses = JSON.parse(readFileSync(path.join(out, 'trainer_state.json'), 'utf8')).log_history.filter((e: { loss?: number }) => 'loss' in e);
+    expect(losses.map((e: { step: number }) => e.step)).toEqual([1, 2, 3, 4]);
+    for (const e of losses) expect(Number.isFinite(e.loss), JSON.stringify(e)).toBe(true);
+  });
 });

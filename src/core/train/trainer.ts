@@ -194,7 +194,11 @@ export class Trainer {
     this.enqueue(async () => {
       const [lossSum, applied, gradNorm, badRun] = await read;
       if (applied < sinceLog) this.hooks.onWarning?.(`step ${step}: ${sinceLog - applied} of the last ${sinceLog} steps had a non-finite loss or gradient; their updates were skipped`);
-      if (badRun >= 3) this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row (lower the learning rate; the last checkpoint is intact)`));
+      if (badRun >= 3) {
+        const last = this.checkpoints.at(-1);
+        this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row; ` +
+          (last ? `resume from ${last} (the last good checkpoint) with a lower learning rate` : 'lower the learning rate (checkpoints written before are intact)')));
+      }
       this.log({ loss: applied > 0 ? lossSum / applied : NaN, grad_norm: gradNorm, learning_rate: lr, epoch, step });
     });
   }
@@ -359,6 +363,13 @@ export class Trainer {
   private async saveCheckpoint(): Promise<void> {
     if (!this.hooks.onCheckpoint) return;
     const name = `checkpoint-${this.globalStep}`;
+    // A checkpoint taken while steps are being skipped would hold the weights that made them non-finite; the one
+    // before stays the last good one (a read of one flag: writing a checkpoint reads everything anyway).
+    const [badRun] = await readScalars([this.acc.badRun]);
+    if (badRun > 0) {
+      this.hooks.onWarning?.(`step ${this.globalStep}: ${name} not written: the loss or gradient of the last step was not finite`);
+      return;
+    }
     const files = await this.checkpointFiles();
     this.checkpoints.push(name);
     const limit = this.args.save_total_limit;
