@@ -134,7 +134,7 @@ describe('GPT-2 Studio in Chromium', () => {
     const t0 = Date.now();
     await button('Start training').click();
     const bar = page.getByRole('progressbar', { name: 'Training progress' });
-    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(0);
+    // Paused as soon as it can be: 12 steps of the tiny model on wasm can finish before a poll would see step 1.
     await button('Pause').click();
     await expect.poll(() => status().textContent()).toBe('Paused');
     // The step in flight ends, then the run holds: the progress stays put.
