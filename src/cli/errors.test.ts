@@ -73,3 +73,22 @@ describe('bad input on the command line', () => {
     await fails(['generate', '--model_name_or_path', dir, '--prompt', 'Hi'], /no config\.json/);
   });
 });
+
+describe('a batch larger than the backend can hold', () => {
+  it('is a clear message naming the batch and what to lower, with no output folder (a real wasm heap overflow)', async () => {
+    // 40,000 blocks of 64 random token ids; a batch of 32,768 of them needs far more than wasm's 4 GiB heap
+    // (attention scores alone: 32,768 × 4 heads × 64 × 64 floats = 2 GiB).
+    const ids = new Uint16Array(64 * 40_000);
+    for (let i = 0; i < ids.length; i++) ids[i] = (i * 7919) % 511;
+    const data = file('blocks.u16', new Uint8Array(ids.buffer));
+    const out = path.join(tmp(), 'out');
+    const r = await cli(['train', '--model_name_or_path', model, '--train_file', data, '--output_dir', out, '--block_size', '64',
+      '--per_device_train_batch_size', '32768', '--max_steps', '1', '--backend', 'wasm']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Emscripten prints its own "Aborted()" first; ours is the last line.
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^gpt2-studio train: error: out of memory on wasm in step 1: a batch of 32768 × 64 tokens does not fit \(the WebAssembly heap had grown to [34]\.\d\d GiB of its 4 GiB\); lower --per_device_train_batch_size to 16384 and start again \(no checkpoint was written\)$/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

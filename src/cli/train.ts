@@ -8,7 +8,8 @@ import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
 import { ModelFileError } from '../core/errors';
-import { DEFAULT_ARGS, resolveArgs, type TrainingArguments } from '../core/train/args';
+import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
+import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import { Trainer, type LogEntry } from '../core/train/trainer';
 import { dirSource, openDataFile } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
@@ -103,6 +104,7 @@ export async function run(v: FlagValues): Promise<void> {
   console.error(`${s.documents} documents, ${s.tokens} tokens, ${s.blocks} blocks of ${blockSize} (${s.trainBlocks} train, ${data.validation.length} validation) on ${backend}`);
 
   const bar = new ProgressBar();
+  let lastCheckpoint = v.resume_from_checkpoint as string | undefined;
   const trainer = new Trainer(model, data, args, backend, {
     onLog: (e: LogEntry) => { bar.log(e); },
     onProgress: (p) => bar.update(p),
@@ -110,6 +112,7 @@ export async function run(v: FlagValues): Promise<void> {
     onCheckpoint: async (name, files, remove) => {
       await writeFolderAtomic(path.join(outputDir, name), new Map([...(await modelFolderFiles(model, folder)), ...files]));
       for (const old of remove) await rm(path.join(outputDir, old), { recursive: true, force: true });
+      lastCheckpoint = path.join(outputDir, name);
     },
   });
   if (v.resume_from_checkpoint) {
@@ -121,6 +124,12 @@ export async function run(v: FlagValues): Promise<void> {
   process.once('SIGINT', onSigint);
   try {
     await trainer.train();
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    const b = args.per_device_train_batch_size;
+    throw new SettingsError(`out of memory on ${backend} in step ${trainer.globalStep + 1}: a batch of ${b} × ${blockSize} tokens does not fit ` +
+      `(${outOfMemoryDetail(e)}); lower ${b > 1 ? `--per_device_train_batch_size to ${Math.floor(b / 2)}` : '--block_size'} and ` +
+      (lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'));
   } finally {
     process.off('SIGINT', onSigint);
     bar.done();

@@ -89,15 +89,6 @@ export function loseDeviceForTest(backend: BackendName): void {
   } else throw new Error(`${backend} has no device to lose`);
 }
 
-/**
- * An allocation that failed, by its message: wasm's heap (Emscripten's abort, a failed grow, an ArrayBuffer the host
- * could not allocate), a WebGL texture beyond its limits.
- */
-export function isOutOfMemory(e: unknown): boolean {
-  const m = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return /out of memory|\bOOM\b|Maximum memory size exceeded|Cannot enlarge memory|Array buffer allocation failed|WebAssembly\.Memory|greater than WebGL maximum|Unable to create WebGLTexture/i.test(m);
-}
-
 export function tensorMemory(): { numTensors: number; numBytes: number } {
   const m = tf.memory();
   return { numTensors: m.numTensors, numBytes: m.numBytes };

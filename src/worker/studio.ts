@@ -21,7 +21,8 @@ import { fileBytes, jsonFile, modelFolderFiles, type FolderFiles } from '../core
 import { DataError, prepareDataset, type DatasetFile } from '../core/data';
 import { resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
-import { deviceLimits, isOutOfMemory, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
+import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
+import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
@@ -227,7 +228,7 @@ export class Studio implements StudioApi {
       const fault = await Promise.race([run.watch.fault, new Promise<null>((resolve) => setTimeout(() => resolve(null), FAULT_REPORT_MS))]);
       if (fault) return await this.interrupt(run, fault);
       if (run.watch.isLost()) return await this.interrupt(run, { kind: 'device-lost', detail: (e as Error).message });
-      if (isOutOfMemory(e)) return await this.interrupt(run, { kind: 'out-of-memory', detail: (e as Error).message });
+      if (isOutOfMemory(e)) return await this.interrupt(run, { kind: 'out-of-memory', detail: outOfMemoryDetail(e) });
       throw e;
     } finally {
       events.onProgress(trainer.progress());
