@@ -10,7 +10,7 @@ import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export'
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
-import { Trainer, type LogEntry } from '../core/train/trainer';
+import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/trainer';
 import { dirSource, openDataFile } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
@@ -66,8 +66,9 @@ async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<Mod
     throw new UsageError('train: give --model_name_or_path or --config_name, not both');
   }
   if (from !== undefined) {
-    const folder = await readModelFolder(await dirSource(from));
-    return { model: GPT2.fromArrays(folder.config, folder.weights), folder };
+    // The weights are dropped once they are tensors: kept, they would hold the file's bytes (0.5 GB for 124M) all run.
+    const { weights, ...folder } = await readModelFolder(await dirSource(from));
+    return { model: GPT2.fromArrays(folder.config, weights), folder };
   }
   const configFile = required<string>(v, 'config_name', 'train');
   const raw = JSON.parse(await readFile(configFile, 'utf8').catch(() => { throw new ModelFileError(`${configFile}: cannot read the config`); }));
@@ -116,7 +117,8 @@ export async function run(v: FlagValues): Promise<void> {
     },
   });
   if (v.resume_from_checkpoint) {
-    trainer.restore(await readFolder(v.resume_from_checkpoint as string));
+    // Only the trainer's files: the weights were read with the model folder (a second read would cost 0.5 GB for 124M).
+    trainer.restore(await readFolder(v.resume_from_checkpoint as string, CHECKPOINT_STATE_FILES));
     console.error(`resumed from ${v.resume_from_checkpoint} at step ${trainer.globalStep}`);
   }
   // Ctrl-C stops after the current step and still writes the model trained so far.

@@ -30,11 +30,12 @@ export async function writeFilesAtomic(dir: string, files: FolderFiles): Promise
   }
 }
 
-export async function readFolder(dir: string): Promise<Map<string, Uint8Array>> {
+/** The files of `dir`, whole (only those named in `only`, when given). */
+export async function readFolder(dir: string, only?: readonly string[]): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   for (const name of await readdir(dir)) {
     const p = path.join(dir, name);
-    if ((await stat(p)).isFile()) out.set(name, new Uint8Array(await readFile(p)));
+    if ((!only || only.includes(name)) && (await stat(p)).isFile()) out.set(name, new Uint8Array(await readFile(p)));
   }
   return out;
 }

@@ -181,10 +181,11 @@ class HostAdamW implements AdamW {
     return { step: this.step, m: new Map(this.m), v: new Map(this.v) };
   }
 
+  /** Takes the arrays over, without a copy (GPT-2 124M: 1 GB): they come from a checkpoint file just read. */
   importState(s: AdamWState): void {
     this.step = s.step;
-    this.m = new Map([...s.m].map(([n, a]) => [n, Float32Array.from(a)]));
-    this.v = new Map([...s.v].map(([n, a]) => [n, Float32Array.from(a)]));
+    this.m = new Map(s.m);
+    this.v = new Map(s.v);
   }
 
   dispose(): void {

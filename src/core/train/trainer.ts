@@ -14,6 +14,7 @@ import { lrLambda, warmupSteps } from './schedule';
 import { mixSeed, permutation } from '../random';
 import { jsonFile, type FolderFiles } from '../io/export';
 import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
+import { ModelFileError } from '../errors';
 
 /** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
 export interface BlockDataset {
@@ -49,6 +50,9 @@ export interface TrainerHooks {
 }
 
 export class TrainingStopped extends Error {}
+
+/** The files of a checkpoint that `Trainer.restore` reads, besides the model folder. */
+export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'];
 
 /**
  * table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends
@@ -377,9 +381,12 @@ export class Trainer {
     await this.hooks.onCheckpoint(name, files, remove);
   }
 
-  /** Continues from a checkpoint's files (the model's weights are loaded by the caller from the same folder). */
+  /**
+   * Continues from a checkpoint's files, CHECKPOINT_STATE_FILES (the model's weights are loaded by the caller from
+   * the same folder). The optimizer takes the moments over from the file's bytes: no second copy.
+   */
   restore(files: Map<string, Uint8Array>): void {
-    const need = (f: string) => files.get(f) ?? (() => { throw new Error(`checkpoint: missing ${f}`); })();
+    const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(`${f}: missing (a checkpoint-N folder written by training holds ${CHECKPOINT_STATE_FILES.join(' and ')})`); })();
     const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
     const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
     const shapes = new Map([...this.model.params].map(([n, t]) => [n, t.shape]));
