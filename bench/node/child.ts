@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../src/core/backend';
 import { runTask, backendInfo, type Task, type Result } from '../lib/suite';
-import { nodeHost, procStatus, wasmHeapBytes } from './host';
+import { nodeHost, procStatus } from './host';
+import { wasmHeapBytes } from '../../src/core/backend/host_memory';
 import { nodeTasks, type NodeTask } from './tasks';
 
 export type ChildTask = (Task | NodeTask) & { backend: BackendName | 'none' };

@@ -1,6 +1,7 @@
 // The Node side of a measurement: memory figures (RSS, VmHWM, the wasm heap) and the fixture token stream.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { wasmHeapBytes } from '../../src/core/backend/host_memory';
 import type { Host } from '../lib/suite';
 import { fixture } from '../../test/fixtures';
 
@@ -14,11 +15,6 @@ export function procStatus(): Record<string, number> {
     }
   } catch { /* not Linux */ }
   return out;
-}
-
-export function wasmHeapBytes(): number | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  return (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength;
 }
 
 export function nodeHost(log = (s: string) => process.stderr.write(s + '\n')): Host {

@@ -3,6 +3,7 @@
 // the page's memory (tf.memory(), the JS heap).
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../../src/core/backend';
+import { wasmHeapBytes } from '../../src/core/backend/host_memory';
 import { TFJS_WASM_PATHS } from '../../src/tfjs-wasm';
 import { runTask, backendInfo, type Task, type Host, type Result } from '../../bench/lib/suite';
 
@@ -31,10 +32,8 @@ function pageMemory(): Record<string, number> {
   } catch { /* no backend yet */ }
   const pm = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
   if (pm) out.jsHeapUsed = pm.usedJSHeapSize;
-  if (tf.getBackend() === 'wasm') {
-    const heap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength;
-    if (heap !== undefined) out.wasmHeapBytes = heap;
-  }
+  const heap = wasmHeapBytes();
+  if (heap !== undefined) out.wasmHeapBytes = heap;
   return out;
 }
 

@@ -20,3 +20,9 @@ export function hostMemory(t: tf.Tensor): Float32Array {
 export function ownsMemory(t: tf.Tensor): boolean {
   return (tf.backend() as unknown as HostBackend).refCount(t.dataId) === 1;
 }
+
+/** Bytes of the wasm backend's heap (it grows, never shrinks, up to 4 GiB), or undefined on another backend. */
+export function wasmHeapBytes(): number | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  return (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength;
+}

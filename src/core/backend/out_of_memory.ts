@@ -1,6 +1,6 @@
 // Telling an allocation failure from other errors, for the CLI and the worker: both report it as "this batch does
 // not fit" and keep the last checkpoint, instead of a crash.
-import * as tf from '@tensorflow/tfjs';
+import { wasmHeapBytes } from './host_memory';
 
 /** Messages that say an allocation failed: a wasm heap that could not grow, an ArrayBuffer the host could not
  * allocate, a WebGL texture beyond its limits, WebGPU's out-of-memory. */
@@ -15,15 +15,8 @@ const ALLOCATION_FAILED = /out of memory|\bOOM\b|Maximum memory size exceeded|Ca
 const WASM_HEAP_FAILURE = /Aborted\(|memory access out of bounds/;
 const WASM_HEAP_FULL = 3 * 2 ** 30;
 
-/** Bytes of the wasm backend's heap, or 0 on another backend. */
-function wasmHeapBytes(): number {
-  if (tf.getBackend() !== 'wasm') return 0;
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
-  return b.wasm?.HEAPU8?.byteLength ?? 0;
-}
-
 const messageOf = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-const wasmHeapFailed = (m: string) => WASM_HEAP_FAILURE.test(m) && wasmHeapBytes() >= WASM_HEAP_FULL;
+const wasmHeapFailed = (m: string) => WASM_HEAP_FAILURE.test(m) && (wasmHeapBytes() ?? 0) >= WASM_HEAP_FULL;
 
 /** Whether `e` is an allocation that failed. */
 export function isOutOfMemory(e: unknown): boolean {
@@ -35,5 +28,5 @@ export function isOutOfMemory(e: unknown): boolean {
 export function outOfMemoryDetail(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   if (!wasmHeapFailed(m)) return m.split('\n')[0];
-  return `the WebAssembly heap had grown to ${(wasmHeapBytes() / 2 ** 30).toFixed(2)} GiB of its 4 GiB`;
+  return `the WebAssembly heap had grown to ${((wasmHeapBytes() ?? 0) / 2 ** 30).toFixed(2)} GiB of its 4 GiB`;
 }
