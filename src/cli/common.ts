@@ -23,7 +23,8 @@ export async function loadModel(dir: string): Promise<{ model: GPT2; folder: Mod
   return { model: GPT2.fromArrays(folder.config, folder.weights), folder };
 }
 
-export async function readTokens(file: string): Promise<Uint16Array> {
+/** A whole tokens file (any name), each id checked to be below `vocabSize`. */
+export async function readTokens(file: string, vocabSize: number): Promise<Uint16Array> {
   const bytes = await readFile(file).catch(() => { throw new UsageError(`${file}: cannot read the tokens file`); });
-  return readTokenFile({ name: path.basename(file), bytes: new Uint8Array(bytes) });
+  return readTokenFile({ name: path.basename(file), bytes: new Uint8Array(bytes) }, vocabSize);
 }

@@ -1,30 +1,40 @@
-// gpt2-studio eval: the causal-LM loss of a model on a tokens file, as run_clm's evaluation reports it.
+// gpt2-studio eval: the causal-LM loss of a model on held-out data, as run_clm.py --do_eval reports it. The data is
+// read as `train` reads its --validation_file (any format, the same text flags), or given as token ids.
 import * as tf from '@tensorflow/tfjs';
-import { groupTexts, DataError } from '../core/data';
-import { required, type FlagSpecs, type FlagValues } from './flags';
+import { groupFiles, tokenizeFiles } from '../core/data';
+import { required, UsageError, type FlagSpecs, type FlagValues } from './flags';
 import { BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
+import { TEXT_FLAGS, openDataFiles, readOptions } from './data_flags';
 
-export const summary = 'evaluate a model on a tokens file (raw little-endian uint16 ids)';
+export const summary = 'evaluate a model on held-out files (any format train reads) or a tokens file';
 export const flags: FlagSpecs = {
   model_name_or_path: { type: 'string', help: 'Hugging Face model folder (config.json, model.safetensors, tokenizer files)' },
-  tokens_file: { type: 'string', help: 'token ids as raw little-endian uint16 (nanoGPT train.bin format)' },
-  block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped' },
+  validation_file: { type: 'list', help: '.txt .jsonl .json .csv .mbox .eml or .u16 files, read as train reads them' },
+  tokens_file: { type: 'string', help: 'token ids as raw little-endian uint16, whatever the file is called (nanoGPT train.bin format)' },
+  ...TEXT_FLAGS,
+  block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped (default: n_positions)' },
   per_device_eval_batch_size: { type: 'int', help: 'blocks per forward pass', default: 8 },
   ...BACKEND_FLAG,
 };
 
 export async function run(v: FlagValues): Promise<void> {
   const dir = required<string>(v, 'model_name_or_path', 'eval');
-  const tokensFile = required<string>(v, 'tokens_file', 'eval');
+  const tokensFile = v.tokens_file as string | undefined;
+  if ((tokensFile === undefined) === (v.validation_file === undefined)) throw new UsageError('eval: give --validation_file or --tokens_file (one of them)');
   const backend = await startBackend(v.backend as string);
-  const { model } = await loadModel(dir);
+  const { model, folder } = await loadModel(dir);
   const blockSize = (v.block_size as number | undefined) ?? model.config.n_positions;
-  if (blockSize < 2 || blockSize > model.config.n_positions) throw new DataError(`--block_size must be in [2, ${model.config.n_positions}] (n_positions of ${dir}), got ${blockSize}`);
-  const tokens = await readTokens(tokensFile);
-  const bad = tokens.findIndex((t) => t >= model.config.vocab_size);
-  if (bad >= 0) throw new DataError(`${tokensFile}: token id ${tokens[bad]} at position ${bad} is outside the vocabulary (${model.config.vocab_size})`);
-  const { blocks, numBlocks } = groupTexts(tokens, blockSize);
-  if (numBlocks === 0) throw new DataError(`${tokensFile}: ${tokens.length} tokens make no block of ${blockSize}`);
+  if (blockSize < 2 || blockSize > model.config.n_positions) throw new UsageError(`--block_size must be in [2, ${model.config.n_positions}] (n_positions of ${dir}), got ${blockSize}`);
+  let ids: ArrayLike<number>, files: Array<{ name: string }>;
+  if (tokensFile === undefined) {
+    const validation = await openDataFiles(v.validation_file);
+    ({ ids } = await tokenizeFiles(validation, folder.tokenizer, readOptions(v)));
+    files = validation;
+  } else {
+    ids = await readTokens(tokensFile, model.config.vocab_size);
+    files = [{ name: tokensFile }];
+  }
+  const { blocks, numBlocks } = groupFiles(ids, blockSize, files);
   const bs = v.per_device_eval_batch_size as number;
   let sum = 0;
   for (let b = 0; b < numBlocks; b += bs) {

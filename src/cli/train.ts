@@ -11,10 +11,11 @@ import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/trainer';
-import { dirSource, openDataFile } from '../node/fs_source';
+import { dirSource } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
 import { BACKEND_FLAG, startBackend } from './common';
+import { TEXT_FLAGS, openDataFiles, readOptions } from './data_flags';
 import { ProgressBar } from './progress';
 
 export const summary = 'fine-tune GPT-2 with Hugging Face Trainer semantics (flags of run_clm.py and TrainingArguments)';
@@ -27,9 +28,7 @@ export const flags: FlagSpecs = {
   train_file: { type: 'list', help: '.txt .jsonl .json .csv .mbox .eml or .u16 (pre-tokenized) files' },
   validation_file: { type: 'list', help: 'evaluation files (otherwise --validation_split_percentage of the blocks)' },
   validation_split_percentage: { type: 'number', help: 'percent of blocks held out for evaluation', default: 5 },
-  text_column: { type: 'string', help: 'field or column holding the text in .jsonl/.json/.csv', default: 'text' },
-  text_separator: { type: 'string', help: 'split .txt files into documents on this string (e.g. "\\n\\n")' },
-  keep_headers: { type: 'boolean', help: 'keep email headers in .mbox/.eml documents', default: false },
+  ...TEXT_FLAGS,
   block_size: { type: 'int', help: 'tokens per training block (default: min(1024, n_positions))' },
   output_dir: { type: 'string', help: 'where the model, trainer_state.json and checkpoints go' },
   overwrite_output_dir: { type: 'boolean', help: 'allow a non-empty --output_dir', default: false },
@@ -95,12 +94,11 @@ export async function run(v: FlagValues): Promise<void> {
   const c = model.config;
   const blockSize = (v.block_size as number | undefined) ?? Math.min(1024, c.n_positions);
   if (!(blockSize >= 2 && blockSize <= c.n_positions)) throw new UsageError(`--block_size must be in [2, ${c.n_positions}] (the model's n_positions), got ${blockSize}`);
-  const readOpts = { textColumn: v.text_column as string, textSeparator: v.text_separator as string | undefined, keepHeaders: v.keep_headers as boolean };
-  const train = await Promise.all(trainFiles.map(openDataFile));
-  const validation = await Promise.all(((v.validation_file as string[] | undefined) ?? []).map(openDataFile));
+  const train = await openDataFiles(trainFiles);
+  const validation = await openDataFiles(v.validation_file);
   const pct = v.validation_split_percentage as number;
   if (!(pct >= 0 && pct < 100)) throw new UsageError(`--validation_split_percentage must be in [0, 100), got ${pct}`);
-  const data = await prepareDataset(train, folder.tokenizer, { ...readOpts, blockSize, validationSplitPercentage: pct }, validation);
+  const data = await prepareDataset(train, folder.tokenizer, { ...readOptions(v), blockSize, validationSplitPercentage: pct }, validation);
   const s = data.stats;
   console.error(`${s.documents} documents, ${s.tokens} tokens, ${s.blocks} blocks of ${blockSize} (${s.trainBlocks} train, ${data.validation.length} validation) on ${backend}`);
 

@@ -106,22 +106,27 @@ export async function tokenizeFiles(files: DatasetFile[], tok: Encoder, opts: Re
   return { ids: out.ids(), documents, characters: encoder.characters, preview: encoder.preview };
 }
 
+/**
+ * Token ids cut into consecutive blocks (run_clm's group_texts), or a DataError naming the files when they make
+ * no block at all. Training data, validation files and `gpt2-studio eval` all go through here.
+ */
+export function groupFiles(ids: ArrayLike<number>, blockSize: number, files: ReadonlyArray<{ name: string }>): ReturnType<typeof groupTexts> {
+  const grouped = groupTexts(ids, blockSize);
+  if (grouped.numBlocks === 0) {
+    throw new DataError(`${files.map((f) => f.name).join(', ')}: ${ids.length} tokens make no block of block_size ${blockSize}; add text or lower the block size`);
+  }
+  return grouped;
+}
+
 export async function prepareDataset(train: DatasetFile[], tok: Encoder, opts: DatasetOptions, validation: DatasetFile[] = [], onProgress?: DatasetProgress): Promise<PreparedDataset> {
   if (train.length === 0) throw new DataError('no training files given');
   const { blockSize } = opts;
   const t = await tokenizeFiles(train, tok, opts, onProgress);
-  const grouped = groupTexts(t.ids, blockSize);
-  const need = (g: { numBlocks: number }, tokens: number, files: DatasetFile[]) => {
-    if (g.numBlocks === 0) {
-      throw new DataError(`${files.map((f) => f.name).join(', ')}: ${tokens} tokens make no block of block_size ${blockSize}; add text or lower the block size`);
-    }
-  };
-  need(grouped, t.ids.length, train);
+  const grouped = groupFiles(t.ids, blockSize, train);
   let blocks = grouped.blocks, trainIdx: number[], valIdx: number[];
   if (validation.length) {
     const vt = await tokenizeFiles(validation, tok, opts);
-    const v = groupTexts(vt.ids, blockSize);
-    need(v, vt.ids.length, validation);
+    const v = groupFiles(vt.ids, blockSize, validation);
     blocks = new Int32Array(grouped.blocks.length + v.blocks.length);
     blocks.set(grouped.blocks); blocks.set(v.blocks, grouped.blocks.length);
     trainIdx = Array.from({ length: grouped.numBlocks }, (_, i) => i);

@@ -5,5 +5,5 @@ export { readTokenFile, isTokenFile } from './tokens';
 export { groupTexts, splitTrainValidation } from './blocks';
 export { htmlToText } from './html';
 export {
-  prepareDataset, tokenizeFiles, type PreparedDataset, type DatasetStats, type DatasetOptions, type DatasetProgress,
+  prepareDataset, tokenizeFiles, groupFiles, type PreparedDataset, type DatasetStats, type DatasetOptions, type DatasetProgress,
 } from './dataset';

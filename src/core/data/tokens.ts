@@ -89,9 +89,9 @@ export class TokenFileReader {
 }
 
 /** A whole .u16 file held in memory (the CLI's --tokens_file). */
-export function readTokenFile(file: DataFile): Uint16Array {
+export function readTokenFile(file: DataFile, vocabSize = 65536): Uint16Array {
   const out = new TokenBuffer(65536, Math.max(1, file.bytes.length >> 1));
-  const reader = new TokenFileReader(file.name, out);
+  const reader = new TokenFileReader(file.name, out, vocabSize);
   reader.push(file.bytes);
   reader.end();
   return out.ids() as Uint16Array;
