@@ -3,7 +3,7 @@
 // exactly the blocks `train --validation_file x.mbox` evaluates on.
 import type { ReadOptions, StreamedFile } from '../core/data';
 import { openDataFile } from '../node/fs_source';
-import type { FlagSpecs, FlagValues } from './flags';
+import { UsageError, type FlagSpecs, type FlagValues } from './flags';
 
 export const TEXT_FLAGS: FlagSpecs = {
   text_column: { type: 'string', help: 'field or column holding the text in .jsonl/.json/.csv', default: 'text' },
@@ -18,4 +18,18 @@ export function readOptions(v: FlagValues): ReadOptions {
 /** The files of a list flag (none when it was not given), each checked to exist. */
 export function openDataFiles(paths: FlagValues[string]): Promise<StreamedFile[]> {
   return Promise.all(((paths as string[] | undefined) ?? []).map(openDataFile));
+}
+
+/** --block_size, checked against the model's context (default: min(1024, n_positions), as run_clm.py's). */
+export function blockSizeOf(v: FlagValues, nPositions: number): number {
+  const blockSize = (v.block_size as number | undefined) ?? Math.min(1024, nPositions);
+  if (!(blockSize >= 2 && blockSize <= nPositions)) throw new UsageError(`--block_size must be in [2, ${nPositions}] (the model's n_positions), got ${blockSize}`);
+  return blockSize;
+}
+
+/** --validation_split_percentage, checked. */
+export function validationPercentOf(v: FlagValues): number {
+  const pct = v.validation_split_percentage as number;
+  if (!(pct >= 0 && pct < 100)) throw new UsageError(`--validation_split_percentage must be in [0, 100), got ${pct}`);
+  return pct;
 }

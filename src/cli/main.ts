@@ -11,16 +11,17 @@ import * as evalCmd from './eval';
 import * as tokenizeCmd from './tokenize';
 import * as generateCmd from './generate';
 import * as trainCmd from './train';
+import * as exportRunCmd from './export_run';
 
 interface Command { summary: string; flags: FlagSpecs; run(v: FlagValues, argv: string[]): Promise<void> }
-const COMMANDS: Record<string, Command> = { train: trainCmd, eval: evalCmd, generate: generateCmd, tokenize: tokenizeCmd };
+const COMMANDS: Record<string, Command> = { train: trainCmd, eval: evalCmd, generate: generateCmd, tokenize: tokenizeCmd, 'export-run': exportRunCmd };
 
 const HELP = `gpt2-studio: fine-tune GPT-2 with TensorFlow.js, the same core as GPT-2 Studio in the browser.
 
 Usage: gpt2-studio <command> [--flag value ...]   (gpt2-studio <command> --help for its flags)
 
 Commands:
-${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(9)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}
 
 Models are Hugging Face model folders (config.json, model.safetensors, tokenizer.json or vocab.json + merges.txt).
 Node runs the wasm (default) and cpu backends.

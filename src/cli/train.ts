@@ -15,7 +15,7 @@ import { dirSource } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
 import { BACKEND_FLAG, startBackend } from './common';
-import { TEXT_FLAGS, openDataFiles, readOptions } from './data_flags';
+import { TEXT_FLAGS, blockSizeOf, openDataFiles, readOptions, validationPercentOf } from './data_flags';
 import { ProgressBar } from './progress';
 
 export const summary = 'fine-tune GPT-2 with Hugging Face Trainer semantics (flags of run_clm.py and TrainingArguments)';
@@ -59,7 +59,13 @@ export const flags: FlagSpecs = {
 
 const ARG_KEYS = Object.keys(DEFAULT_ARGS) as Array<keyof TrainingArguments>;
 
-async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
+/** The TrainingArguments the flags set (the rest at their defaults), checked. */
+export function trainingArgs(v: FlagValues): TrainingArguments {
+  return resolveArgs(Object.fromEntries(ARG_KEYS.map((k) => [k, k === 'dropout' ? (v.dropout ?? null) : v[k]])) as Partial<TrainingArguments>);
+}
+
+/** The model a run starts from: --resume_from_checkpoint, --model_name_or_path, or --config_name initialized. */
+export async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
   const from = (v.resume_from_checkpoint ?? v.model_name_or_path) as string | undefined;
   if (from !== undefined && v.config_name !== undefined && v.resume_from_checkpoint === undefined) {
     throw new UsageError('train: give --model_name_or_path or --config_name, not both');
@@ -88,16 +94,13 @@ export async function run(v: FlagValues): Promise<void> {
   if (!v.overwrite_output_dir && !v.resume_from_checkpoint && (await isNonEmptyDir(outputDir))) {
     throw new UsageError(`--output_dir ${outputDir} exists and is not empty; pass --overwrite_output_dir to replace it or --resume_from_checkpoint to continue`);
   }
-  const args = resolveArgs(Object.fromEntries(ARG_KEYS.map((k) => [k, k === 'dropout' ? (v.dropout ?? null) : v[k]])) as Partial<TrainingArguments>);
+  const args = trainingArgs(v);
   const backend = await startBackend(v.backend as string);
   const { model, folder } = await loadStart(v);
-  const c = model.config;
-  const blockSize = (v.block_size as number | undefined) ?? Math.min(1024, c.n_positions);
-  if (!(blockSize >= 2 && blockSize <= c.n_positions)) throw new UsageError(`--block_size must be in [2, ${c.n_positions}] (the model's n_positions), got ${blockSize}`);
+  const blockSize = blockSizeOf(v, model.config.n_positions);
   const train = await openDataFiles(trainFiles);
   const validation = await openDataFiles(v.validation_file);
-  const pct = v.validation_split_percentage as number;
-  if (!(pct >= 0 && pct < 100)) throw new UsageError(`--validation_split_percentage must be in [0, 100), got ${pct}`);
+  const pct = validationPercentOf(v);
   const data = await prepareDataset(train, folder.tokenizer, { ...readOptions(v), blockSize, validationSplitPercentage: pct }, validation);
   const s = data.stats;
   console.error(`${s.documents} documents, ${s.tokens} tokens, ${s.blocks} blocks of ${blockSize} (${s.trainBlocks} train, ${data.validation.length} validation) on ${backend}`);

@@ -8,11 +8,15 @@ import type { FileData, FolderFiles } from '../core/io/export';
 /** Bytes as they are; a stream chunk by chunk, so a large file is never whole in memory. */
 const contents = (f: FileData) => (f instanceof Uint8Array ? f : f.chunks());
 
-/** Writes `files` as the folder `dir`, replacing an older one of that name only once the new one is complete. */
+/** Writes `files` (names relative to `dir`) as the folder `dir`, replacing an older one of that name only once the new one is complete. */
 export async function writeFolderAtomic(dir: string, files: FolderFiles): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
-  for (const [name, data] of files) await writeFile(path.join(tmp, name), contents(data));
+  for (const [name, data] of files) {
+    // A name may hold folders (model/config.json in a Python export).
+    if (name.includes('/')) await mkdir(path.dirname(path.join(tmp, name)), { recursive: true });
+    await writeFile(path.join(tmp, name), contents(data));
+  }
   const old = `${dir}.old-${process.pid}`;
   const exists = await stat(dir).then(() => true, () => false);
   if (exists) await rename(dir, old);

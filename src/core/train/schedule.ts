@@ -1,7 +1,7 @@
 // Learning-rate schedules of transformers.optimization, as multipliers of the base rate at a step.
 // The update of optimizer step s (0-based) uses lrLambda(s); Trainer logs the rate after the scheduler's step,
 // lrLambda(s + 1), which is why a linear run's last log shows 0.
-import type { LrSchedule } from './args';
+import type { LrSchedule, TrainingArguments } from './args';
 
 export function lrLambda(type: LrSchedule, step: number, warmupSteps: number, totalSteps: number): number {
   if (type === 'constant') return 1;
@@ -16,4 +16,15 @@ export function lrLambda(type: LrSchedule, step: number, warmupSteps: number, to
 /** warmup_steps wins over warmup_ratio, as in TrainingArguments.get_warmup_steps. */
 export function warmupSteps(warmup_steps: number, warmup_ratio: number, totalSteps: number): number {
   return warmup_steps > 0 ? warmup_steps : Math.ceil(totalSteps * warmup_ratio);
+}
+
+export interface RunLength { stepsPerEpoch: number; maxSteps: number; warmup: number }
+
+/** How many optimizer steps a run on `trainBlocks` blocks makes, and how many of them warm up, as Trainer counts. */
+export function runLength(trainBlocks: number, a: TrainingArguments): RunLength {
+  const microBatches = Math.ceil(trainBlocks / a.per_device_train_batch_size);
+  // Trainer: num_update_steps_per_epoch = len(dataloader) // gradient_accumulation_steps, at least 1.
+  const stepsPerEpoch = Math.max(1, Math.floor(microBatches / a.gradient_accumulation_steps));
+  const maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * stepsPerEpoch);
+  return { stepsPerEpoch, maxSteps, warmup: warmupSteps(a.warmup_steps, a.warmup_ratio, maxSteps) };
 }

@@ -10,7 +10,7 @@ import type { GPT2, ForwardOptions } from '../gpt2/model';
 import { hostMemory, isHostBackend, ownsMemory } from '../backend/host_memory';
 import { createAdamW, type AdamW } from './adamw';
 import type { TrainingArguments } from './args';
-import { lrLambda, warmupSteps } from './schedule';
+import { lrLambda, runLength } from './schedule';
 import { mixSeed, permutation } from '../random';
 import { jsonFile, type FolderFiles } from '../io/export';
 import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
@@ -99,11 +99,7 @@ export class Trainer {
     const a = args;
     if (data.train.length === 0) throw new Error('the dataset has no training blocks');
     this.optimizer = createAdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
-    const microBatches = Math.ceil(data.train.length / a.per_device_train_batch_size);
-    // Trainer: num_update_steps_per_epoch = len(dataloader) // gradient_accumulation_steps, at least 1.
-    this.stepsPerEpoch = Math.max(1, Math.floor(microBatches / a.gradient_accumulation_steps));
-    this.maxSteps = a.max_steps > 0 ? a.max_steps : Math.ceil(a.num_train_epochs * this.stepsPerEpoch);
-    this.warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, this.maxSteps);
+    ({ stepsPerEpoch: this.stepsPerEpoch, maxSteps: this.maxSteps, warmup: this.warmup } = runLength(data.train.length, a));
     this.acc = tf.tidy(() => ({ loss: tf.scalar(0), applied: tf.scalar(0), totalLoss: tf.scalar(0), totalApplied: tf.scalar(0), badRun: tf.scalar(0), gradNorm: tf.scalar(0) }));
   }
 
