@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
-import { RUN_CLM_FLAGS, commandArgs } from '../../test/run_clm_flags';
-import { groupTexts, prepareDataset } from '../core/data';
+import { RUN_CLM_FLAGS, blocksOf, commandArgs, runClmBlocks } from '../../test/run_clm';
+import { prepareDataset } from '../core/data';
 import { readTokenizer } from '../core/io/model_folder';
 import { parseSafetensors } from '../core/io/safetensors';
 import { dirSource, openDataFile } from '../node/fs_source';
@@ -56,15 +56,10 @@ describe('export-run', () => {
   it('writes the dataset as JSON Lines that make, in run_clm.py, the very blocks trained on here', async () => {
     const tok = await readTokenizer(await dirSource(model));
     const ours = await prepareDataset([await openDataFile(mbox)], tok, { blockSize: 32, validationSplitPercentage: 10 });
-    const blocks = (ids: number[]) => Array.from(ids.map((i) => ours.blocks.subarray(i * 32, (i + 1) * 32)), (b) => Array.from(b));
     for (const [file, want] of [['train.json', ours.train], ['validation.json', ours.validation]] as const) {
-      const examples = lines(path.join(dir, 'py', 'data', file));
-      // run_clm.py: tokenizer(text) per example (no EOS added), then group_texts over each map batch of 1,000 examples.
-      expect(examples.length).toBeLessThanOrEqual(1000);
-      const ids = examples.flatMap((e) => tok.encode(e.text));
-      const g = groupTexts(ids, 32);
-      const got = Array.from({ length: g.numBlocks }, (_, i) => Array.from(g.blocks.subarray(i * 32, (i + 1) * 32)));
-      expect(got, file).toEqual(blocks(want));
+      const jsonLines = readFileSync(path.join(dir, 'py', 'data', file), 'utf8');
+      expect(jsonLines.trim().split('\n').length).toBeLessThanOrEqual(1000);
+      expect(runClmBlocks(jsonLines, (t) => tok.encode(t), 32), file).toEqual(blocksOf(ours, want));
     }
     expect(lines(path.join(dir, 'py', 'data', 'train.json'))[0].text).toMatch(/<\|endoftext\|>$/);
   });

@@ -7,7 +7,8 @@ import { BackendSelect } from './BackendSelect';
 import { Charts } from './Charts';
 import { LogTable } from './LogTable';
 import { SettingsForm } from './SettingsForm';
-import { saveFile } from './download';
+import { fileStem, saveFile } from './download';
+import { PythonExportButton } from './PythonExportButton';
 import { formatCount, formatDuration, messageOf } from './format';
 import { deviceBudget, fitError } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
@@ -86,6 +87,7 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
         <button type="button" onClick={training.stop} disabled={!active}>Stop</button>
         <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>Save checkpoint</button>
         <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>Export model</button>
+        <PythonExportButton api={api} model={model} dataset={dataset} settings={settings} onError={setFileError} />
         <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>Download log</button>
       </div>
       {!dataset && model && <p className="hint">Add a dataset to train on.</p>}
@@ -151,9 +153,4 @@ function RunProgress({ status, progress }: { status: keyof typeof STATUS_TEXT; p
       </p>
     </div>
   );
-}
-
-/** "openai-community/gpt2" → "gpt2", "/fixtures/models/tiny-gpt2" → "tiny-gpt2". */
-function fileStem(name: string): string {
-  return name.replace(/\/+$/, '').split('/').pop()!.replace(/[^\w.-]+/g, '_') || 'model';
 }

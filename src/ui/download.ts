@@ -9,3 +9,8 @@ export function saveFile(data: Uint8Array | string, name: string, type: string):
   // The click has started the download; the URL is released once the browser has read it.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** A model's name as the stem of a download's file name: "openai-community/gpt2" → "gpt2", "/fixtures/models/tiny-gpt2" → "tiny-gpt2". */
+export function fileStem(name: string): string {
+  return name.replace(/\/+$/, '').split('/').pop()!.replace(/[^\w.-]+/g, '_') || 'model';
+}

@@ -224,6 +224,11 @@ export interface StudioApi {
   generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
   /** A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. */
   exportModel(): Promise<Uint8Array>;
+  /**
+   * A zip of the run for Hugging Face's run_clm.py: run_clm.sh (`accelerate launch run_clm.py …`), README.md, model/
+   * (the current weights) and data/ (the dataset as JSON Lines). The latest run's settings, or `request`'s before any.
+   */
+  exportPythonRun(request: TrainRequest): Promise<Uint8Array>;
   /** trainer_state.json of the latest run (its log_history). */
   trainerState(): Promise<Record<string, unknown> | null>;
   /** tf.memory() between optimizer steps (the leak regression test reads it). */

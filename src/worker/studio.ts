@@ -26,6 +26,7 @@ import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory'
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
+import { preparePythonRun } from './python_export';
 import { BACKEND_LABELS } from './protocol';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
@@ -476,6 +477,18 @@ export class Studio implements StudioApi {
         }
         return await zipFolder(files);
       });
+      return Comlink.transfer(zip, [zip.buffer]);
+    });
+  }
+
+  exportPythonRun(request: TrainRequest): Promise<Uint8Array> {
+    return this.serial(async () => {
+      const folder = this.requireModel();
+      // The latest run's settings and dataset, or the page's before any run.
+      const args = this.trainer?.args ?? this.finished?.args ?? resolveArgs(request.args);
+      const make = await preparePythonRun({ folder, dataFiles: this.dataFiles, options: this.dataset?.summary.options ?? request.dataset, args });
+      const step = () => this.trainer?.globalStep ?? Number(this.finished?.state.global_step ?? 0);
+      const zip = await this.betweenSteps(() => zipFolder(make(this.model!, step())));
       return Comlink.transfer(zip, [zip.buffer]);
     });
   }

@@ -1,0 +1,42 @@
+// "Export for Python": downloads the run as a zip for Hugging Face's run_clm.py (the accelerate launch command, the
+// dataset files it reads, the current weights). The worker builds the zip; this only asks for it and saves it.
+import { useState } from 'react';
+import type { Api } from './useWorker';
+import type { DatasetSummary, ModelInfo } from '../worker/protocol';
+import { fileStem, saveFile } from './download';
+import { messageOf } from './format';
+import { readSettings, type Settings } from './settings';
+
+interface Props {
+  api: Api;
+  model: ModelInfo | null;
+  dataset: DatasetSummary | null;
+  /** The form's settings: used before any run (after one, the worker exports that run's). */
+  settings: Settings;
+  onError(message: string | null): void;
+}
+
+export function PythonExportButton({ api, model, dataset, settings, onError }: Props) {
+  const [busy, setBusy] = useState(false);
+
+  async function exportRun() {
+    if (!model) return;
+    setBusy(true);
+    onError(null);
+    try {
+      const zip = await api.exportPythonRun(readSettings(settings, model.config.n_positions));
+      saveFile(zip, `${fileStem(model.name)}-run_clm.zip`, 'application/zip');
+    } catch (e) {
+      onError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <button type="button" onClick={() => void exportRun()} disabled={!model || !dataset || busy} aria-busy={busy}
+      title="run_clm.sh (accelerate launch run_clm.py …), the dataset and the current weights, for Hugging Face's Trainer">
+      Export for Python
+    </button>
+  );
+}
