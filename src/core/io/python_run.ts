@@ -60,10 +60,15 @@ export interface PythonRun {
   changedExamples: number;
 }
 
-interface Examples { lines: string[]; changed: number }
+export interface Examples {
+  /** JSON Lines, each ending in a newline */
+  lines: string[];
+  /** how many of them do not encode back to their ids */
+  changed: number;
+}
 
 /** ids as at most MAP_BATCH JSON Lines examples of whole documents (a cut inside one, when it must, at the ends). */
-function examples(ids: Uint16Array | Int32Array, tok: Codec): Examples {
+export function runClmExamples(ids: Uint16Array | Int32Array, tok: Codec): Examples {
   const ends: number[] = [];
   for (let i = 0; i < ids.length; i++) if (ids[i] === tok.eosTokenId) ends.push(i + 1);
   if (ends.at(-1) !== ids.length) ends.push(ids.length);
@@ -83,6 +88,34 @@ function examples(ids: Uint16Array | Int32Array, tok: Codec): Examples {
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** The Python run's length and schedule: ours from `globalStep` on, as TrainingArguments can say it. */
+export interface Continuation { maxSteps: number; warmupSteps: number; learningRate: number; notes: string[] }
+
+export function continuation(a: TrainingArguments, trainBlocks: number, globalStep: number): Continuation {
+  const notes: string[] = [];
+  const { maxSteps, warmup } = runLength(trainBlocks, a);
+  // A finished run is carried on as the same run again from its weights.
+  const done = globalStep >= maxSteps ? 0 : globalStep;
+  let learningRate = a.learning_rate;
+  if (done > 0) {
+    const decays = a.lr_scheduler_type === 'linear' || a.lr_scheduler_type === 'cosine';
+    if (decays && done >= warmup) {
+      // Linear from lr(done) to 0 over the steps left is our schedule's rest exactly; cosine's rest is not a cosine.
+      learningRate = a.learning_rate * lrLambda(a.lr_scheduler_type, done, warmup, maxSteps);
+      if (a.lr_scheduler_type === 'cosine') notes.push(`The cosine schedule restarts from the rate at step ${done} (${learningRate}) over the ${maxSteps - done} steps left: the same ends, a slightly different curve in between.`);
+    } else if (done < warmup && a.lr_scheduler_type !== 'constant') {
+      // Past the warmup, the rest of linear, cosine or constant_with_warmup over N − done steps with W − done warmup is ours.
+      notes.push(`The warmup restarts from 0 over the ${warmup - done} warmup steps left (ours had reached ${done} of ${warmup}); the schedule after it is ours.`);
+    }
+    notes.push(`The run continues from step ${done} of ${maxSteps}: Trainer counts its steps from 0 (its step k is our step ${done} + k), ` +
+      'starts AdamW\'s moments from zero (Hugging Face cannot read our optimizer.safetensors; --resume_from_checkpoint needs its own optimizer.pt) ' +
+      'and draws its own data order.');
+  } else if (globalStep > 0) {
+    notes.push(`The run had finished (${globalStep} steps): the command trains the same ${maxSteps} steps again, from the fine-tuned weights.`);
+  }
+  return { maxSteps: maxSteps - done, warmupSteps: Math.max(0, warmup - done), learningRate, notes };
+}
 
 /** The export: the command, the files it reads, and the notes on what differs. */
 export function pythonRun(input: PythonRunInput): PythonRun {
@@ -105,33 +138,16 @@ export function pythonRun(input: PythonRunInput): PythonRun {
       trainIds = trainIds.subarray(0, trainBlocks * blockSize);
     }
   }
-  const train = examples(trainIds, tokenizer);
-  const validation = validationIds && validationBlocks > 0 ? examples(validationIds, tokenizer) : null;
+  const train = runClmExamples(trainIds, tokenizer);
+  const validation = validationIds && validationBlocks > 0 ? runClmExamples(validationIds, tokenizer) : null;
   const changedExamples = train.changed + (validation?.changed ?? 0);
   if (changedExamples > 0) {
     notes.push(`${changedExamples} example(s) of the data files do not tokenize back to the ids trained on here (token ids from a .u16 file ` +
       'that are not the tokenizer\'s own encoding of their text, or the validation cut falling inside a word): from there on run_clm.py\'s blocks differ from ours.');
   }
 
-  // The schedule, continued from globalStep. A finished run is carried on as the same run again from its weights.
-  const { maxSteps, warmup } = runLength(trainBlocks, a);
-  const done = input.globalStep >= maxSteps ? 0 : input.globalStep;
-  let learningRate = a.learning_rate;
-  if (done > 0) {
-    const decays = a.lr_scheduler_type === 'linear' || a.lr_scheduler_type === 'cosine';
-    if (decays && done >= warmup) {
-      // Linear from lr(done) to 0 over the steps left is our schedule's rest exactly; cosine's rest is not a cosine.
-      learningRate = a.learning_rate * lrLambda(a.lr_scheduler_type, done, warmup, maxSteps);
-      if (a.lr_scheduler_type === 'cosine') notes.push(`The cosine schedule restarts from the rate at step ${done} (${learningRate}) over the ${maxSteps - done} steps left: the same ends, a slightly different curve in between.`);
-    } else if (done < warmup && a.lr_scheduler_type !== 'constant') {
-      notes.push(`The warmup restarts from 0 over the ${warmup - done} warmup steps left (ours had reached ${done} of ${warmup}); the schedule after it is ours.`);
-    }
-    notes.push(`The run continues from step ${done} of ${maxSteps}: Trainer counts its steps from 0 (its step k is our step ${done} + k), ` +
-      'starts AdamW\'s moments from zero (Hugging Face cannot read our optimizer.safetensors; --resume_from_checkpoint needs its own optimizer.pt) ' +
-      'and draws its own data order.');
-  } else if (input.globalStep > 0) {
-    notes.push(`The run had finished (${input.globalStep} steps): the command trains the same ${maxSteps} steps again, from the fine-tuned weights.`);
-  }
+  const run = continuation(a, trainBlocks, input.globalStep);
+  notes.push(...run.notes);
   if (a.shuffle) notes.push('Trainer shuffles the blocks with its own random sampler (seeded by --seed): the same blocks each epoch, in another order than ours.');
   else notes.push('--train_sampling_strategy sequential keeps the blocks in file order, as --shuffle false does here (the flag is in transformers 5; drop it on 4.x, which always shuffles).');
 
@@ -148,10 +164,10 @@ export function pythonRun(input: PythonRunInput): PythonRun {
   flag('per_device_eval_batch_size', a.per_device_eval_batch_size);
   flag('gradient_accumulation_steps', a.gradient_accumulation_steps);
   // Steps, never epochs: the count is ours, whatever Trainer's rounding of a fractional epoch.
-  flag('max_steps', maxSteps - done);
-  flag('learning_rate', learningRate);
+  flag('max_steps', run.maxSteps);
+  flag('learning_rate', run.learningRate);
   flag('lr_scheduler_type', a.lr_scheduler_type);
-  flag('warmup_steps', Math.max(0, warmup - done));
+  flag('warmup_steps', run.warmupSteps);
   flag('weight_decay', a.weight_decay);
   flag('adam_beta1', a.adam_beta1);
   flag('adam_beta2', a.adam_beta2);
@@ -211,7 +227,8 @@ your GPUs, with the same settings.
 
 \`\`\`sh
 pip install "transformers[torch]" datasets evaluate accelerate scikit-learn
-curl -LO https://raw.githubusercontent.com/huggingface/transformers/main/examples/pytorch/language-modeling/run_clm.py
+# run_clm.py of the installed transformers version (the script checks it)
+curl -LO https://raw.githubusercontent.com/huggingface/transformers/v$(python -c 'import transformers; print(transformers.__version__)')/examples/pytorch/language-modeling/run_clm.py
 sh run_clm.sh
 \`\`\`
 
@@ -222,7 +239,8 @@ accelerate launch run_clm.py \\
 ${commandLines(f.argv)}
 \`\`\`
 
-Every flag is one of \`run_clm.py\`'s or of \`TrainingArguments\`. The trained model, \`trainer_state.json\` and the
+Every flag is one of \`run_clm.py\`'s or of \`TrainingArguments\` (checked against transformers 5; \`--eval_strategy\`
+needs 4.41 or later). The trained model, \`trainer_state.json\` and the
 checkpoints go to \`${PYTHON_OUTPUT_DIR}/\`.
 
 ## What is here
