@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { groupFiles, tokenizeFiles } from '../core/data';
 import { required, UsageError, type FlagSpecs, type FlagValues } from './flags';
 import { BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
-import { TEXT_FLAGS, openDataFiles, readOptions } from './data_flags';
+import { TEXT_FLAGS, blockSizeOf, openDataFiles, readOptions } from './data_flags';
 
 export const summary = 'evaluate a model on held-out files (any format train reads) or a tokens file';
 export const flags: FlagSpecs = {
@@ -12,7 +12,7 @@ export const flags: FlagSpecs = {
   validation_file: { type: 'list', help: '.txt .jsonl .json .csv .mbox .eml or .u16 files, read as train reads them' },
   tokens_file: { type: 'string', help: 'token ids as raw little-endian uint16, whatever the file is called (nanoGPT train.bin format)' },
   ...TEXT_FLAGS,
-  block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped (default: n_positions)' },
+  block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped (default: min(1024, n_positions), as train)' },
   per_device_eval_batch_size: { type: 'int', help: 'blocks per forward pass', default: 8 },
   ...BACKEND_FLAG,
 };
@@ -23,8 +23,7 @@ export async function run(v: FlagValues): Promise<void> {
   if ((tokensFile === undefined) === (v.validation_file === undefined)) throw new UsageError('eval: give --validation_file or --tokens_file (one of them)');
   const backend = await startBackend(v.backend as string);
   const { model, folder } = await loadModel(dir);
-  const blockSize = (v.block_size as number | undefined) ?? model.config.n_positions;
-  if (blockSize < 2 || blockSize > model.config.n_positions) throw new UsageError(`--block_size must be in [2, ${model.config.n_positions}] (n_positions of ${dir}), got ${blockSize}`);
+  const blockSize = blockSizeOf(v, model.config.n_positions);
   let ids: ArrayLike<number>, files: Array<{ name: string }>;
   if (tokensFile === undefined) {
     const validation = await openDataFiles(v.validation_file);

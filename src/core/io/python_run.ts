@@ -19,11 +19,11 @@ import { modelFolderFiles, type FolderFiles, type ModelMeta } from './export';
 
 /** Examples per `datasets.map` batch in run_clm.py's group_texts: each batch drops its own tail. */
 const MAP_BATCH = 1000;
-export const PYTHON_MODEL_DIR = 'model';
-export const PYTHON_TRAIN_FILE = 'data/train.json';
-export const PYTHON_VALIDATION_FILE = 'data/validation.json';
+const PYTHON_MODEL_DIR = 'model';
+const PYTHON_TRAIN_FILE = 'data/train.json';
+const PYTHON_VALIDATION_FILE = 'data/validation.json';
 /** Where the Python run writes, relative to the export folder. */
-export const PYTHON_OUTPUT_DIR = 'output';
+const PYTHON_OUTPUT_DIR = 'output';
 
 export interface Tokens { ids: Uint16Array | Int32Array }
 
