@@ -191,7 +191,7 @@ export function pythonRun(input: PythonRunInput): PythonRun {
   files.set(PYTHON_TRAIN_FILE, utf8(train.lines.join('')));
   if (validation) files.set(PYTHON_VALIDATION_FILE, utf8(validation.lines.join('')));
   files.set('run_clm.sh', utf8(script(argv)));
-  files.set('README.md', utf8(readme({ argv, notes, trainBlocks, validationBlocks, blockSize, changedExamples, trainExamples: train.lines.length })));
+  files.set('README.md', utf8(readme({ argv, notes, trainBlocks, validationBlocks, blockSize, changedExamples, trainExamples: train.lines.length, heldOut: !input.validation && validation !== null })));
   return { argv, files, notes, trainBlocks, validationBlocks, changedExamples };
 }
 
@@ -217,7 +217,11 @@ ${commandLines(argv)}
 `;
 }
 
-interface ReadmeFacts { argv: string[]; notes: string[]; trainBlocks: number; validationBlocks: number; blockSize: number; changedExamples: number; trainExamples: number }
+interface ReadmeFacts {
+  argv: string[]; notes: string[]; trainBlocks: number; validationBlocks: number; blockSize: number; changedExamples: number; trainExamples: number;
+  /** validation.json is the held-out end of the training files' stream */
+  heldOut: boolean;
+}
 
 function readme(f: ReadmeFacts): string {
   return `# This run, continued in Python
@@ -247,7 +251,7 @@ checkpoints go to \`${PYTHON_OUTPUT_DIR}/\`.
 
 - \`${PYTHON_MODEL_DIR}/\`: the weights as they are now, with the tokenizer, as a Hugging Face model folder.
 - \`${PYTHON_TRAIN_FILE}\`${f.validationBlocks ? ` and \`${PYTHON_VALIDATION_FILE}\`` : ''}: JSON Lines, one \`{"text": ...}\` per example (${f.trainExamples} training examples),
-  each holding whole documents that end in \`<|endoftext|>\`, as GPT-2 Studio tokenized them. \`run_clm.py\` makes
+  each holding documents that end in \`<|endoftext|>\`, as GPT-2 Studio tokenized them${f.heldOut ? ' (the validation file begins where our held-out last blocks begin, inside a document)' : ''}. \`run_clm.py\` makes
   ${f.trainBlocks} training${f.validationBlocks ? ` and ${f.validationBlocks} validation` : ''} blocks of ${f.blockSize} tokens from them: ${f.changedExamples === 0
     ? 'the very blocks trained on here (every example encodes back to its ids)'
     : `the blocks trained on here up to the ${f.changedExamples} example(s) noted below`}.
