@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { groupTexts, DataError } from '../core/data';
 import { required, type FlagSpecs, type FlagValues } from './flags';
-import { BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
+import { ADAPTER_FLAG, BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
 
 export const summary = 'evaluate a model on a tokens file (raw little-endian uint16 ids)';
 export const flags: FlagSpecs = {
@@ -10,6 +10,7 @@ export const flags: FlagSpecs = {
   tokens_file: { type: 'string', help: 'token ids as raw little-endian uint16 (nanoGPT train.bin format)' },
   block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped' },
   per_device_eval_batch_size: { type: 'int', help: 'blocks per forward pass', default: 8 },
+  ...ADAPTER_FLAG,
   ...BACKEND_FLAG,
 };
 
@@ -17,7 +18,7 @@ export async function run(v: FlagValues): Promise<void> {
   const dir = required<string>(v, 'model_name_or_path', 'eval');
   const tokensFile = required<string>(v, 'tokens_file', 'eval');
   const backend = await startBackend(v.backend as string);
-  const { model } = await loadModel(dir);
+  const { model } = await loadModel(dir, v.adapter_name_or_path as string | undefined);
   const blockSize = (v.block_size as number | undefined) ?? model.config.n_positions;
   if (blockSize < 2 || blockSize > model.config.n_positions) throw new DataError(`--block_size must be in [2, ${model.config.n_positions}] (n_positions of ${dir}), got ${blockSize}`);
   const tokens = await readTokens(tokensFile);

@@ -4,9 +4,12 @@
 // [r, in] and lora_B.weight [out, r], float32, without the adapter's name, as get_peft_model_state_dict saves them).
 import { ModelFileError } from '../errors';
 import type { GPT2Config } from '../gpt2/config';
-import { adapterShapes, resolveLora, type LoraAdapter, type LoraConfig } from '../gpt2/lora';
+import { adapterShapes, LoraAdapter } from '../gpt2/lora';
+import { resolveLora, type LoraConfig } from '../train/lora_args';
+import { GPT2 } from '../gpt2/model';
 import { parseSafetensors } from './safetensors';
-import { tensorsFile, type FolderFiles } from './export';
+import { addTokenizerFiles, modelFolderFiles, tensorsFile, type FolderFiles, type ModelMeta } from './export';
+import type { GPT2Tokenizer } from '../tokenizer';
 import type { FileSource } from './model_folder';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
@@ -33,12 +36,28 @@ export function adapterConfigJson(l: LoraConfig, baseModelNameOrPath: string | n
   return JSON.stringify(sorted, null, 2).replace(/("lora_dropout": )(-?\d+)(,?)$/m, '$1$2.0$3');
 }
 
-/** The two files of an adapter folder; the weights stream from the adapter's tensors when written. */
-export function adapterFolderFiles(adapter: LoraAdapter, baseModelNameOrPath: string | null): FolderFiles {
+/**
+ * The two files of an adapter folder (the weights stream from the adapter's tensors when written), and the
+ * tokenizer's when given, as TRL saves them beside the adapter.
+ */
+export function adapterFolderFiles(adapter: LoraAdapter, baseModelNameOrPath: string | null, tokenizer?: GPT2Tokenizer): FolderFiles {
   const files: FolderFiles = new Map();
   files.set(ADAPTER_CONFIG, new TextEncoder().encode(adapterConfigJson(adapter.config, baseModelNameOrPath)));
   files.set(ADAPTER_WEIGHTS, tensorsFile(adapter.params, adapterKey, { format: 'pt' }));
-  return files;
+  return tokenizer ? addTokenizerFiles(files, tokenizer) : files;
+}
+
+/**
+ * The model folder that merge_and_unload() and save_pretrained write for a model with a LoRA adapter: the base
+ * weights with the update folded in. `release` frees the merged weights once the files are written.
+ */
+export function mergedModelFiles(model: GPT2, meta: ModelMeta): { files: FolderFiles; release(): void } {
+  if (!model.lora) throw new Error('the model has no LoRA adapter to merge');
+  const merged = model.lora.merged(model.params);
+  return {
+    files: modelFolderFiles(new GPT2(model.config, merged), meta),
+    release: () => { for (const [n, t] of merged) if (model.params.get(n) !== t) t.dispose(); },
+  };
 }
 
 /** An adapter read from its folder: its config, the base model it names, and its tensors under the project's names. */
@@ -112,4 +131,12 @@ export async function readAdapterFolder(src: FileSource, c: GPT2Config): Promise
   const unknown = [...file.tensors.keys()].filter((k) => !expected.has(k));
   if (unknown.length) throw new ModelFileError(`${ADAPTER_WEIGHTS}: unexpected tensors for ${ADAPTER_CONFIG}'s target_modules on a ${c.n_layer}-layer GPT-2: ${unknown.slice(0, 5).join(', ')}`);
   return { config, baseModelNameOrPath, weights };
+}
+
+/** Reads an adapter folder and puts the adapter on the model (which it then trains, or serves unmerged). */
+export async function loadAdapter(model: GPT2, src: FileSource): Promise<AdapterFolder> {
+  const a = await readAdapterFolder(src, model.config);
+  model.lora?.dispose();
+  model.lora = LoraAdapter.fromArrays(model.config, a.config, a.weights);
+  return a;
 }
