@@ -104,6 +104,22 @@ describe('a new adapter', () => {
     model.dispose();
   });
 
+  it('takes no gradient of a frozen weight: no kernel of a LoRA backward pass makes a weight-sized tensor, where full fine-tuning does', async () => {
+    const x = tf.tensor2d(ref.blocks, [ref.run.num_blocks, ref.run.block_size], 'int32');
+    const C = ref.config.n_embd;
+    const weightShapes = new Set([[C, 3 * C], [C, ref.config.n_inner], [ref.config.vocab_size, C]].map(String));
+    const weightSized = async (model: GPT2, xs: tf.Tensor[]) => {
+      const info = await tf.profile(() => { tf.dispose(tf.grads(() => model.loss(x))(xs)); });
+      // Identity: customGrad keeps the inputs it saves as clones, which share their memory.
+      return info.kernels.filter((k) => k.name !== 'Identity' && k.outputShapes.some((s) => weightShapes.has(String(s)))).map((k) => k.name);
+    };
+    const model = await adapted();
+    expect(await weightSized(model, [...model.lora!.params.values()])).toEqual([]);
+    const full = GPT2.fromArrays(ref.config, ref.weights);
+    expect((await weightSized(full, [...full.params.values()])).length).toBeGreaterThan(0);
+    tf.dispose(x); model.dispose(); full.dispose();
+  });
+
   it('targets modules as PEFT matches them, and refuses what matches nothing', () => {
     const modules = (t: string[]) => [...adapterShapes(ref.config, resolveLora({ target_modules: t })).keys()].filter((n) => n.startsWith('h.0.') && n.endsWith('A.weight'));
     expect(modules(['c_attn'])).toEqual(['h.0.attn.c_attn.lora_A.weight']);
