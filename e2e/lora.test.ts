@@ -19,6 +19,8 @@ const TOKENS = fixture('emails', 'dev', 'gpt2-v512.u16');
 
 let h: Harness;
 let p: E2EPage;
+/** The adapter the first test exported. */
+let trainedAdapter = '';
 const tmp = mkdtempSync(path.join(tmpdir(), 'lora-e2e-'));
 
 beforeAll(async () => {
@@ -96,6 +98,29 @@ describe('LoRA in the studio', () => {
     expect(merged.files).toContain('model.safetensors');
     expect(merged.files).not.toContain('adapter_config.json');
     expect(Math.abs(await cliEval('--model_name_or_path', merged.dir) - adapted)).toBeLessThan(1e-4);
-    expect(p.errors).toEqual([]);
+    trainedAdapter = adapter.dir;
   }, 600_000);
+
+  it('keeps the adapter in a checkpoint: after a reload the continued run exports the same adapter', async () => {
+    const page = p.page;
+    const ui = studioControls(page, tmp);
+    await ui.button('Save checkpoint').click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved checkpoint-4' }).count(), { timeout: 60_000 }).toBe(1);
+    await page.reload();
+    await page.getByRole('region', { name: 'Model card' }).getByRole('heading', { name: MODEL }).waitFor({ timeout: 60_000 });
+    await ui.chooseBackend('wasm', 'WebAssembly');
+    await ui.button('Continue saved run').click();
+    await expect.poll(() => ui.status().textContent(), { timeout: 60_000 }).toBe('Completed');
+    // The restored run shows its method and settings.
+    expect(await page.getByRole('radio', { name: 'LoRA' }).isChecked()).toBe(true);
+    expect(await ui.spin('LoRA r').inputValue()).toBe('4');
+    await p.screenshot('lora-3-restored');
+    const zip = await ui.download(() => ui.button('Export model').click());
+    expect(zip.name).toBe('tiny-gpt2-v512-lora-adapter.zip');
+    const restored = unzipTo(zip.bytes, 'restored');
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors']) {
+      expect(readFileSync(path.join(restored.dir, f)).equals(readFileSync(path.join(trainedAdapter, f))), f).toBe(true);
+    }
+    expect(p.errors).toEqual([]);
+  }, 300_000);
 });

@@ -39,6 +39,9 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   const active = isActive(view.status);
   // A mistake in the settings is said until the settings change.
   useEffect(() => setSettingsError(null), [settings, fineTuning]);
+  // A run restored from its checkpoint shows the method it trains with.
+  const runLora = view.lora;
+  useEffect(() => { if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora]);
 
   function start() {
     if (!model) return;

@@ -70,6 +70,8 @@ export class Studio implements StudioApi {
   private readonly store = RunStore.open();
   private folder: ModelFolder | null = null;
   private modelName = '';
+  /** The model as first loaded (hub id, URL or "dropped files"), a restored run's too: its adapters' base_model_name_or_path. */
+  private baseModelName = '';
   /** The model as trained so far; `baseModel` keeps the weights as loaded, made on first use. */
   private model: GPT2 | null = null;
   private baseModel: GPT2 | null = null;
@@ -135,7 +137,7 @@ export class Studio implements StudioApi {
       this.finished = null;
       this.disposeModels();
       this.folder = folder;
-      this.modelName = source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : 'dropped files';
+      this.modelName = this.baseModelName = source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : 'dropped files';
       this.model = GPT2.fromArrays(folder.config, folder.weights);
       // The dataset was tokenized with the previous tokenizer: the page regroups it for this model.
       this.dataset = null;
@@ -400,7 +402,7 @@ export class Studio implements StudioApi {
     // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
     files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
     if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
-    for (const [n, bytes] of [...trainerFiles, ...await adapterFiles(this.model!, this.modelName)]) files.set(n, bytes);
+    for (const [n, bytes] of [...trainerFiles, ...await adapterFiles(this.model!, this.baseModelName)]) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
     await store.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
     return { name, step: trainer.globalStep };
@@ -440,6 +442,7 @@ export class Studio implements StudioApi {
     this.disposeModels();
     this.folder = folder;
     this.modelName = `${saved.checkpoint} of ${saved.model}`;
+    this.baseModelName = saved.model;
     this.model = GPT2.fromArrays(folder.config, folder.weights);
     await restoreAdapter(this.model, files, saved.checkpoint);
     this.dataFiles = [];
@@ -475,7 +478,7 @@ export class Studio implements StudioApi {
     return this.serial(async () => {
       const folder = this.requireModel();
       const zip = await this.betweenSteps(async () => {
-        const { files, release } = exportFiles(this.model!, folder, this.modelName, kind);
+        const { files, release } = exportFiles(this.model!, folder, this.baseModelName, kind);
         const state = await this.trainerState();
         const args = this.trainer?.args ?? this.finished?.args;
         if (state && args) {
