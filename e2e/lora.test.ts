@@ -1,4 +1,5 @@
-// LoRA in the studio, in Chromium on wasm with the tiny fixture model: the user picks LoRA with its r and alpha,
+// LoRA in Chromium: the PyTorch reference (test/fixtures/lora) on webgpu and webgl (cpu and wasm: src/core/gpt2/
+// lora.test.ts), and the studio on wasm with the tiny fixture model: the user picks LoRA with its r and alpha,
 // trains, and exports the adapter (PEFT's files, which the CLI loads on the base model) and then the merged model
 // (which the CLI evaluates as the base with the adapter). Screenshots go to e2e/artifacts/lora-*.png.
 import { execFile } from 'node:child_process';
@@ -47,6 +48,20 @@ function unzipTo(bytes: Buffer, name: string): { dir: string; files: string[] } 
   for (const [f, b] of Object.entries(files)) writeFileSync(path.join(dir, f), b);
   return { dir, files: Object.keys(files).sort() };
 }
+
+describe.each(['webgpu', 'webgl'] as const)('LoRA against the PyTorch reference on %s', (backend) => {
+  it('the given adapter\'s losses and gradients, and the training runs from it', async () => {
+    const page = await h.open('/e2e/pages/lora.html');
+    try {
+      await page.page.waitForFunction(() => window.lora !== undefined, undefined, { timeout: 60_000 });
+      const s = await page.page.evaluate((b) => window.lora!.run(b), backend);
+      expect(s).toEqual({ backend, mismatches: [] });
+      expect(page.errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 600_000);
+});
 
 describe('LoRA in the studio', () => {
   it('trains a LoRA adapter on wasm and exports the adapter or the merged model, as picked', async () => {
