@@ -177,15 +177,14 @@ export async function run(v: FlagValues): Promise<void> {
  */
 async function startAdapter(model: GPT2, v: FlagValues, checkpoint: string | undefined): Promise<void> {
   const from = checkpoint ?? (v.adapter_name_or_path as string | undefined);
+  const given = LORA_FLAGS.filter((f) => v[f] !== undefined);
   if (from !== undefined) {
-    const given = LORA_FLAGS.filter((f) => v[f] !== undefined);
     if (given.length && checkpoint === undefined) throw new UsageError(`train: --${given[0]} comes from ${from}/adapter_config.json with --adapter_name_or_path`);
     await loadAdapter(model, await dirSource(from));
   } else if (v.use_peft) {
     const l = resolveLora({ r: v.lora_r as number | undefined, lora_alpha: v.lora_alpha as number | undefined, lora_dropout: v.lora_dropout as number | undefined, target_modules: v.lora_target_modules as string[] | undefined });
     model.lora = LoraAdapter.init(model.config, l, v.seed as number);
   } else {
-    const given = LORA_FLAGS.filter((f) => v[f] !== undefined);
     if (given.length) throw new UsageError(`train: --${given[0]} needs --use_peft`);
     return;
   }
