@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend } from '../backend';
 import { LoraAdapter } from '../gpt2/lora';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterFolderFiles, readAdapterFolder } from './adapter';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, adapterFolderFiles, readAdapterFolder } from './adapter';
 import { fileBytes } from './export';
 import { memorySource } from './model_folder';
 import { parseSafetensors, safetensorsStream } from './safetensors';
@@ -39,6 +39,8 @@ describe('PEFT adapter files', () => {
     expect(written.tensors.get('base_model.model.transformer.h.0.attn.c_attn.lora_A.weight')).toMatchObject({ dtype: 'F32', shape: [4, 48] });
     expect(written.tensors.get('base_model.model.transformer.h.0.attn.c_attn.lora_B.weight')).toMatchObject({ dtype: 'F32', shape: [144, 4] });
     for (const k of want.tensors.keys()) expect(maxAbsDiff(written.float32(k), want.float32(k)), k).toBe(0);
+    // json.dumps escapes what is not ASCII.
+    expect(adapterConfigJson(a.config, '/modèles/gpt2 😀')).toContain('"base_model_name_or_path": "/mod\\u00e8les/gpt2 \\ud83d\\ude00"');
     adapter.dispose();
   });
 

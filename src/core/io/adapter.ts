@@ -32,8 +32,10 @@ export function adapterConfigJson(l: LoraConfig, baseModelNameOrPath: string | n
     use_bdlora: null, use_dora: false, use_qalora: false, use_rslora: l.use_rslora ?? false,
   };
   const sorted = Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]));
-  // Python writes a float field as a float: lora_dropout 0 is 0.0.
-  return JSON.stringify(sorted, null, 2).replace(/("lora_dropout": )(-?\d+)(,?)$/m, '$1$2.0$3');
+  // Python writes a float field as a float (lora_dropout 0 is 0.0) and, with json.dumps' ensure_ascii, every
+  // non-ASCII character (of a path, say) as a \u escape.
+  return JSON.stringify(sorted, null, 2).replace(/("lora_dropout": )(-?\d+)(,?)$/m, '$1$2.0$3')
+    .replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 /**
