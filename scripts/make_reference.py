@@ -49,12 +49,19 @@ def names(cfg):
               'attn.c_proj.bias', 'ln_2.weight', 'ln_2.bias', 'mlp.c_fc.weight', 'mlp.c_fc.bias', 'mlp.c_proj.weight', 'mlp.c_proj.bias']]
     return L + ['ln_f.weight', 'ln_f.bias']
 
-def forward(P, cfg, ids):
-    """Per-prediction losses [B, T-1] of GPT2LMHeadModel (dropout off)."""
+def forward(P, cfg, ids, lora=None):
+    """Per-prediction losses [B, T-1] of GPT2LMHeadModel (dropout off). `lora`: (adapter, scaling), the adapter
+    {module + '.lora_A.weight': [r, in], module + '.lora_B.weight': [out, r]} applied as PEFT's LoRA Linear does on a
+    Conv1D (fan_in_fan_out): base(x) + lora_B(lora_A(x)) * scaling."""
     B, T = ids.shape
     C, H, eps = cfg['n_embd'], cfg['n_head'], cfg['layer_norm_epsilon']
     ln = lambda x, n: torch.nn.functional.layer_norm(x, (C,), P[n + '.weight'], P[n + '.bias'], eps)
-    lin = lambda x, n: x @ P[n + '.weight'] + P[n + '.bias']
+    def lin(x, n):
+        y = x @ P[n + '.weight'] + P[n + '.bias']
+        if lora is not None and n + '.lora_A.weight' in lora[0]:
+            a, b = lora[0][n + '.lora_A.weight'], lora[0][n + '.lora_B.weight']
+            y = y + torch.nn.functional.linear(torch.nn.functional.linear(x, a), b) * lora[1]
+        return y
     gelu = lambda x: 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
     x = P['wte.weight'][ids] + P['wpe.weight'][:T]
     mask = torch.tril(torch.ones(T, T, dtype=torch.bool))
@@ -81,6 +88,10 @@ def lr_lambda(kind, step, warmup, total):
 
 def train(weights, cfg, blocks, args):
     P = {n: torch.tensor(weights[n], requires_grad=True) for n in names(cfg)}
+    return train_params(P, lambda ids: forward(P, cfg, ids), blocks, args)
+
+def train_params(P, losses, blocks, args):
+    """Trainer's loop over the trainable tensors P (name -> leaf tensor), `losses(ids)` giving per-prediction losses."""
     decay = [P[n] for n in P if not (n.endswith('.bias') or 'ln_' in n)]
     nodecay = [P[n] for n in P if n.endswith('.bias') or 'ln_' in n]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args['weight_decay']}, {'params': nodecay, 'weight_decay': 0.0}],
@@ -99,7 +110,7 @@ def train(weights, cfg, blocks, args):
             k = step * accum + a
             i = k % (spe * accum)
             batch = blocks[i * bs: min((i + 1) * bs, n)]
-            loss = forward(P, cfg, torch.tensor(batch, dtype=torch.long)).mean() / accum
+            loss = losses(torch.tensor(batch, dtype=torch.long)).mean() / accum
             loss.backward()
             loss_sum += loss.item()
         norm = torch.nn.utils.clip_grad_norm_(list(P.values()), args['max_grad_norm'] if args['max_grad_norm'] > 0 else float('inf')).item()

@@ -62,3 +62,26 @@ export function maxAbs(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
 }
+
+/** test/fixtures/lora, made by scripts/make_lora_reference.py: a given PEFT adapter on tiny-gpt2-v512 and runs from it. */
+export interface LoraReference {
+  run: { num_blocks: number; block_size: number; eval_loss: number; runs: Record<string, TrainingRun> };
+  modelDir: string;
+  adapterDir: string;
+  blocks: Int32Array;
+  expected: SafetensorsFile;
+  config: GPT2Config;
+  weights: Map<string, Float32Array>;
+}
+
+export function loadLoraReference(): LoraReference {
+  const dir = path.join(REPO_ROOT, 'test', 'fixtures', 'lora');
+  const run = JSON.parse(readFileSync(path.join(dir, 'run.json'), 'utf8'));
+  const modelDir = fixture('models', run.base_model);
+  const u16 = readFileSync(path.join(dir, run.blocks));
+  const blocks = Int32Array.from(new Uint16Array(u16.buffer, u16.byteOffset, u16.byteLength / 2));
+  const expected = parseSafetensors(new Uint8Array(readFileSync(path.join(dir, 'expected.safetensors'))));
+  const config = parseConfig(JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')));
+  const weights = readParameters(parseSafetensors(new Uint8Array(readFileSync(path.join(modelDir, 'model.safetensors')))), config);
+  return { run, modelDir, adapterDir: path.join(dir, run.adapter_dir), blocks, expected, config, weights };
+}

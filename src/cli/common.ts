@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { initBackend, BACKENDS, type BackendChoice } from '../core/backend';
 import { readModelFolder, type ModelFolder } from '../core/io/model_folder';
 import { GPT2 } from '../core/gpt2/model';
+import { loadAdapter } from '../core/io/adapter';
 import { dirSource } from '../node/fs_source';
 import { readTokenFile } from '../core/data';
 import { UsageError, type FlagSpecs } from './flags';
@@ -18,9 +19,16 @@ export async function startBackend(choice: string): Promise<string> {
   return report.backend;
 }
 
-export async function loadModel(dir: string): Promise<{ model: GPT2; folder: ModelFolder }> {
+export const ADAPTER_FLAG: FlagSpecs = {
+  adapter_name_or_path: { type: 'string', help: 'a PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors) for the model' },
+};
+
+/** A model folder, with the LoRA adapter in `adapterDir` on it (unmerged, as PeftModel.from_pretrained serves it). */
+export async function loadModel(dir: string, adapterDir?: string): Promise<{ model: GPT2; folder: ModelFolder }> {
   const folder = await readModelFolder(await dirSource(dir));
-  return { model: GPT2.fromArrays(folder.config, folder.weights), folder };
+  const model = GPT2.fromArrays(folder.config, folder.weights);
+  if (adapterDir !== undefined) await loadAdapter(model, await dirSource(adapterDir));
+  return { model, folder };
 }
 
 /** A whole tokens file (any name), each id checked to be below `vocabSize`. */

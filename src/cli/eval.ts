@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { groupFiles, tokenizeFiles } from '../core/data';
 import { required, UsageError, type FlagSpecs, type FlagValues } from './flags';
-import { BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
+import { ADAPTER_FLAG, BACKEND_FLAG, loadModel, readTokens, startBackend } from './common';
 import { TEXT_FLAGS, blockSizeOf, openDataFiles, readOptions } from './data_flags';
 
 export const summary = 'evaluate a model on held-out files (any format train reads) or a tokens file';
@@ -14,6 +14,7 @@ export const flags: FlagSpecs = {
   ...TEXT_FLAGS,
   block_size: { type: 'int', help: 'tokens per block; the stream is cut into consecutive blocks, a short tail dropped (default: min(1024, n_positions), as train)' },
   per_device_eval_batch_size: { type: 'int', help: 'blocks per forward pass', default: 8 },
+  ...ADAPTER_FLAG,
   ...BACKEND_FLAG,
 };
 
@@ -22,7 +23,7 @@ export async function run(v: FlagValues): Promise<void> {
   const tokensFile = v.tokens_file as string | undefined;
   if ((tokensFile === undefined) === (v.validation_file === undefined)) throw new UsageError('eval: give --validation_file or --tokens_file (one of them)');
   const backend = await startBackend(v.backend as string);
-  const { model, folder } = await loadModel(dir);
+  const { model, folder } = await loadModel(dir, v.adapter_name_or_path as string | undefined);
   const blockSize = blockSizeOf(v, model.config.n_positions);
   let ids: ArrayLike<number>, files: Array<{ name: string }>;
   if (tokensFile === undefined) {

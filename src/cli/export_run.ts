@@ -9,11 +9,13 @@ import { isNonEmptyDir, readFolder, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
 import { startBackend } from './common';
 import { blockSizeOf, openDataFiles, readOptions, validationPercentOf } from './data_flags';
-import { flags as trainFlags, loadStart, trainingArgs } from './train';
+import { LORA_FLAGS, flags as trainFlags, loadStart, trainingArgs } from './train';
 
 export const summary = 'write a run for Hugging Face run_clm.py: the accelerate launch command, the dataset files, the weights';
+// run_clm.py trains every weight: the LoRA flags are not taken here, so giving one is refused as an unknown flag.
+const PEFT_FLAGS = new Set(['use_peft', 'adapter_name_or_path', ...LORA_FLAGS]);
 export const flags: FlagSpecs = {
-  ...trainFlags,
+  ...Object.fromEntries(Object.entries(trainFlags).filter(([name]) => !PEFT_FLAGS.has(name))),
   output_dir: { type: 'string', help: 'where the export goes: run_clm.sh, README.md, model/ and data/ (the Python run writes to its output/)' },
   overwrite_output_dir: { type: 'boolean', help: 'allow a non-empty --output_dir', default: false },
   resume_from_checkpoint: { type: 'string', help: 'a checkpoint-N (or trained output) folder: its weights, continued from its step' },

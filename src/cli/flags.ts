@@ -59,7 +59,7 @@ function convert(name: string, spec: FlagSpec, values: string[]): FlagValues[str
 export function usage(command: string, summary: string, specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([k, s]) => {
     const d = s.default === undefined || s.default === null ? '' : ` (default: ${Array.isArray(s.default) ? s.default.join(' ') : s.default})`;
-    const arg = s.type === 'boolean' ? '' : s.type === 'list' ? ' FILE...' : ` ${s.type.toUpperCase()}`;
+    const arg = s.type === 'boolean' ? '' : s.type === 'list' ? (k.endsWith('_file') ? ' FILE...' : ' NAME...') : ` ${s.type.toUpperCase()}`;
     return `  --${k}${arg}\n      ${s.help}${d}`;
   });
   return `gpt2-studio ${command}: ${summary}\n\n${rows.join('\n')}\n`;

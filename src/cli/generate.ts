@@ -1,7 +1,7 @@
 // gpt2-studio generate: text from a prompt, greedy or sampled, streamed or as JSON.
 import { generate } from '../core/gpt2/generate';
 import { UsageError, type FlagSpecs, type FlagValues, required } from './flags';
-import { BACKEND_FLAG, loadModel, startBackend } from './common';
+import { ADAPTER_FLAG, BACKEND_FLAG, loadModel, startBackend } from './common';
 
 export const summary = 'generate text from a prompt (Hugging Face generate semantics)';
 export const flags: FlagSpecs = {
@@ -18,6 +18,7 @@ export const flags: FlagSpecs = {
   num_return_sequences: { type: 'int', help: 'sequences to generate', default: 1 },
   logprobs: { type: 'int', help: 'with --json: the K best log-probabilities of each generated position', default: 0 },
   json: { type: 'boolean', help: 'print {"sequences": [{"ids", "text", "logprobs"}]} instead of streaming text', default: false },
+  ...ADAPTER_FLAG,
   ...BACKEND_FLAG,
 };
 
@@ -29,7 +30,7 @@ export async function run(v: FlagValues, argv: string[]): Promise<void> {
   if (!((v.temperature as number) > 0)) throw new UsageError(`--temperature must be > 0, got ${v.temperature}`);
   if (!((v.top_p as number) > 0 && (v.top_p as number) <= 1)) throw new UsageError(`--top_p must be in (0, 1], got ${v.top_p}`);
   await startBackend(v.backend as string);
-  const { model, folder } = await loadModel(dir);
+  const { model, folder } = await loadModel(dir, v.adapter_name_or_path as string | undefined);
   const tok = folder.tokenizer;
   const promptIds = v.prompt_ids !== undefined ? parseIds(v.prompt_ids as string, model.config.vocab_size) : tok.encode(v.prompt as string);
   // --max_length counts the prompt (HF); it applies only when --max_new_tokens is not on the command line.

@@ -12,9 +12,12 @@ import * as tokenizeCmd from './tokenize';
 import * as generateCmd from './generate';
 import * as trainCmd from './train';
 import * as exportRunCmd from './export_run';
+import * as mergeCmd from './merge';
 
 interface Command { summary: string; flags: FlagSpecs; run(v: FlagValues, argv: string[]): Promise<void> }
-const COMMANDS: Record<string, Command> = { train: trainCmd, eval: evalCmd, generate: generateCmd, tokenize: tokenizeCmd, 'export-run': exportRunCmd };
+const COMMANDS: Record<string, Command> = {
+  train: trainCmd, eval: evalCmd, generate: generateCmd, tokenize: tokenizeCmd, merge: mergeCmd, 'export-run': exportRunCmd,
+};
 
 const HELP = `gpt2-studio: fine-tune GPT-2 with TensorFlow.js, the same core as GPT-2 Studio in the browser.
 

@@ -7,6 +7,10 @@ import { parseConfig } from '../core/gpt2/config';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
+import { adapterFolderFiles, isAdapterFolder, loadAdapter } from '../core/io/adapter';
+import { LoraAdapter } from '../core/gpt2/lora';
+import { resolveLora } from '../core/train/lora_args';
+import { countParameters } from '../core/gpt2/config';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
@@ -14,7 +18,7 @@ import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/tr
 import { dirSource } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
-import { BACKEND_FLAG, startBackend } from './common';
+import { ADAPTER_FLAG, BACKEND_FLAG, startBackend } from './common';
 import { TEXT_FLAGS, blockSizeOf, openDataFiles, readOptions, validationPercentOf } from './data_flags';
 import { ProgressBar } from './progress';
 
@@ -54,8 +58,15 @@ export const flags: FlagSpecs = {
   seed: { type: 'int', help: 'seed of initialization, data order and dropout', default: d.seed },
   shuffle: { type: 'boolean', help: 'shuffle the training blocks each epoch', default: d.shuffle },
   dropout: { type: 'number', help: 'set embd/attn/resid dropout (0 turns it off; default: the config\'s)' },
+  use_peft: { type: 'boolean', help: 'train a LoRA adapter (PEFT) instead of every weight: output_dir gets adapter_config.json and adapter_model.safetensors', default: false },
+  lora_r: { type: 'int', help: 'LoRA rank (default 16)' },
+  lora_alpha: { type: 'number', help: 'LoRA alpha: the update is scaled by lora_alpha / lora_r (default 32)' },
+  lora_dropout: { type: 'number', help: 'dropout on the adapters\' input (default 0.05)' },
+  lora_target_modules: { type: 'list', help: 'Conv1D layers to adapt: c_attn, c_proj, c_fc or all-linear, comma- or space-separated (default c_attn)' },
+  ...ADAPTER_FLAG,
   ...BACKEND_FLAG,
 };
+export const LORA_FLAGS = ['lora_r', 'lora_alpha', 'lora_dropout', 'lora_target_modules'];
 
 const ARG_KEYS = Object.keys(DEFAULT_ARGS) as Array<keyof TrainingArguments>;
 
@@ -65,8 +76,12 @@ export function trainingArgs(v: FlagValues): TrainingArguments {
 }
 
 /** The model a run starts from: --resume_from_checkpoint, --model_name_or_path, or --config_name initialized. */
-export async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
-  const from = (v.resume_from_checkpoint ?? v.model_name_or_path) as string | undefined;
+export async function loadStart(v: FlagValues, loraCheckpoint = false): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
+  // A LoRA checkpoint holds the adapter only: the base model comes from --model_name_or_path, as at the start.
+  if (loraCheckpoint && v.model_name_or_path === undefined) {
+    throw new UsageError(`train: ${v.resume_from_checkpoint} is a LoRA checkpoint; give its base model with --model_name_or_path`);
+  }
+  const from = (loraCheckpoint ? v.model_name_or_path : v.resume_from_checkpoint ?? v.model_name_or_path) as string | undefined;
   if (from !== undefined && v.config_name !== undefined && v.resume_from_checkpoint === undefined) {
     throw new UsageError('train: give --model_name_or_path or --config_name, not both');
   }
@@ -96,7 +111,13 @@ export async function run(v: FlagValues): Promise<void> {
   }
   const args = trainingArgs(v);
   const backend = await startBackend(v.backend as string);
-  const { model, folder } = await loadStart(v);
+  const resume = v.resume_from_checkpoint as string | undefined;
+  const loraCheckpoint = resume !== undefined && (await isAdapterFolder(await dirSource(resume)));
+  const { model, folder } = await loadStart(v, loraCheckpoint);
+  await startAdapter(model, v, loraCheckpoint ? resume : undefined);
+  const baseName = (v.model_name_or_path as string | undefined) ?? null;
+  // With LoRA, what is saved is the adapter (with the tokenizer), as PEFT's Trainer saves a PeftModel.
+  const outputFiles = (): FolderFiles => (model.lora ? adapterFolderFiles(model.lora, baseName, folder.tokenizer) : modelFolderFiles(model, folder));
   const blockSize = blockSizeOf(v, model.config.n_positions);
   const train = await openDataFiles(trainFiles);
   const validation = await openDataFiles(v.validation_file);
@@ -112,7 +133,7 @@ export async function run(v: FlagValues): Promise<void> {
     onProgress: (p) => bar.update(p),
     onWarning: (m) => bar.warn(m),
     onCheckpoint: async (name, files, remove) => {
-      await writeFolderAtomic(path.join(outputDir, name), new Map([...(await modelFolderFiles(model, folder)), ...files]));
+      await writeFolderAtomic(path.join(outputDir, name), new Map([...outputFiles(), ...files]));
       for (const old of remove) await rm(path.join(outputDir, old), { recursive: true, force: true });
       lastCheckpoint = path.join(outputDir, name);
     },
@@ -139,7 +160,7 @@ export async function run(v: FlagValues): Promise<void> {
   }
   // The optimizer's moments (twice the model's size) are not part of the output: free them before serializing.
   trainer.dispose();
-  const final: FolderFiles = await modelFolderFiles(model, folder);
+  const final: FolderFiles = outputFiles();
   final.set('trainer_state.json', jsonFile(trainer.trainerState()));
   final.set('training_args.json', jsonFile({ ...args, output_dir: outputDir, block_size: blockSize, backend }));
   const summary = trainer.logHistory.at(-1)!;
@@ -148,4 +169,27 @@ export async function run(v: FlagValues): Promise<void> {
   if (lastEval) final.set('eval_results.json', jsonFile(lastEval));
   await writeFilesAtomic(outputDir, final);
   console.error(`saved to ${outputDir}`);
+}
+
+/**
+ * Puts a LoRA adapter on the model: the checkpoint's when resuming a LoRA run, the one --adapter_name_or_path names
+ * (its adapter_config.json decides r, alpha, dropout and targets), or a new one for --use_peft. Prints the share
+ * that trains, as PEFT's print_trainable_parameters does.
+ */
+async function startAdapter(model: GPT2, v: FlagValues, checkpoint: string | undefined): Promise<void> {
+  const from = checkpoint ?? (v.adapter_name_or_path as string | undefined);
+  const given = LORA_FLAGS.filter((f) => v[f] !== undefined);
+  if (from !== undefined) {
+    if (given.length && checkpoint === undefined) throw new UsageError(`train: --${given[0]} comes from ${from}/adapter_config.json with --adapter_name_or_path`);
+    await loadAdapter(model, await dirSource(from));
+  } else if (v.use_peft) {
+    const l = resolveLora({ r: v.lora_r as number | undefined, lora_alpha: v.lora_alpha as number | undefined, lora_dropout: v.lora_dropout as number | undefined, target_modules: v.lora_target_modules as string[] | undefined });
+    model.lora = LoraAdapter.init(model.config, l, v.seed as number);
+  } else {
+    if (given.length) throw new UsageError(`train: --${given[0]} needs --use_peft`);
+    return;
+  }
+  const trainable = [...model.lora!.params.values()].reduce((n, t) => n + t.size, 0);
+  const all = countParameters(model.config) + trainable;
+  console.error(`trainable params: ${trainable.toLocaleString('en-US')} || all params: ${all.toLocaleString('en-US')} || trainable%: ${(100 * trainable / all).toFixed(4)}`);
 }

@@ -1,10 +1,11 @@
 // Training: settings, the run's controls, its progress, curves, samples and log, and the exports.
 import { useEffect, useState } from 'react';
 import type { Api } from './useWorker';
-import { BACKEND_LABELS, type BackendChoice, type BackendName, type BackendState, type DatasetSummary, type ModelInfo, type Progress, type RunFault } from '../worker/protocol';
+import { BACKEND_LABELS, type BackendChoice, type BackendName, type BackendState, type DatasetSummary, type ExportKind, type ModelInfo, type Progress, type RunFault } from '../worker/protocol';
 import { Alert } from './Alert';
 import { BackendSelect } from './BackendSelect';
 import { Charts } from './Charts';
+import { DEFAULT_FINE_TUNING, FineTuning, readFineTuning } from './FineTuning';
 import { LogTable } from './LogTable';
 import { SettingsForm } from './SettingsForm';
 import { fileStem, saveFile } from './download';
@@ -34,9 +35,14 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
   const [settingsError, setSettingsError] = useState<string | null>(null);
+  const [fineTuning, setFineTuning] = useState(DEFAULT_FINE_TUNING);
+  const [exportKind, setExportKind] = useState<ExportKind>('adapter');
   const active = isActive(view.status);
   // A mistake in the settings is said until the settings change.
-  useEffect(() => setSettingsError(null), [settings]);
+  useEffect(() => setSettingsError(null), [settings, fineTuning]);
+  // A run restored from its checkpoint shows the method it trains with.
+  const runLora = view.lora;
+  useEffect(() => { if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora]);
 
   function start() {
     if (!model) return;
@@ -45,8 +51,9 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
       // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
       const tooBig = backend && fitError(model.config, model.parameters, run.args.per_device_train_batch_size, run.dataset.blockSize,
         deviceBudget(backend.report.backend, backend.device));
+      const lora = readFineTuning(fineTuning);
       if (tooBig) setSettingsError(tooBig);
-      else training.start(run);
+      else training.start({ ...run, lora });
     } catch (e) {
       setSettingsError(messageOf(e));
     }
@@ -56,8 +63,11 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
     setExporting(true);
     setFileError(null);
     try {
-      const zip = await api.exportModel();
-      saveFile(zip, `${fileStem(model?.name ?? 'model')}${view.logs.length ? '-fine-tuned' : ''}.zip`, 'application/zip');
+      // After LoRA training: the adapter or the merged model, as picked.
+      const kind = view.lora ? exportKind : undefined;
+      const zip = await api.exportModel(kind);
+      const suffix = kind === 'adapter' ? '-lora-adapter' : kind === 'merged' ? '-lora-merged' : view.logs.length ? '-fine-tuned' : '';
+      saveFile(zip, `${fileStem(model?.name ?? 'model')}${suffix}.zip`, 'application/zip');
     } catch (e) {
       setFileError(messageOf(e));
     } finally {
@@ -77,6 +87,7 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   return (
     <section className="panel" aria-labelledby="train-heading">
       <h2 id="train-heading">Training</h2>
+      <FineTuning value={fineTuning} onChange={setFineTuning} disabled={active} />
       <SettingsForm settings={settings} onSetting={onSetting} disabled={active}>
         <BackendSelect backend={backend} disabled={active} onChoose={onBackend} />
       </SettingsForm>
@@ -86,6 +97,15 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
         <button type="button" onClick={training.resume} disabled={view.status !== 'paused'}>Resume</button>
         <button type="button" onClick={training.stop} disabled={!active}>Stop</button>
         <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>Save checkpoint</button>
+        {view.lora && (
+          <label>
+            Export as{' '}
+            <select value={exportKind} onChange={(e) => setExportKind(e.target.value as ExportKind)} disabled={exporting}>
+              <option value="adapter">LoRA adapter (PEFT files, a few MB)</option>
+              <option value="merged">Merged model (full weights)</option>
+            </select>
+          </label>
+        )}
         <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>Export model</button>
         <PythonExportButton api={api} model={model} dataset={dataset} settings={settings} onError={setFileError} />
         <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>Download log</button>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { CheckpointInfo, LogEntry, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
+import type { CheckpointInfo, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
 import { messageOf } from './format';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
@@ -18,9 +18,11 @@ export interface TrainingView {
   error: string | null;
   /** Why the device ended the run, with the checkpoint kept and the backend to continue on. */
   fault: RunFault | null;
+  /** The run's LoRA settings (what Export offers depends on them); null for full fine-tuning. */
+  lora: LoraConfig | null;
 }
 
-const EMPTY: TrainingView = { status: 'idle', progress: null, logs: [], samples: [], warnings: [], checkpoint: null, error: null, fault: null };
+const EMPTY: TrainingView = { status: 'idle', progress: null, logs: [], samples: [], warnings: [], checkpoint: null, error: null, fault: null, lora: null };
 
 export const isActive = (s: TrainingStatus) => s === 'running' || s === 'paused';
 
@@ -50,12 +52,12 @@ export function useTraining(api: Api) {
     view,
     /** A new run from the weights as loaded; the charts start empty. */
     start(request: TrainRequest) {
-      setView({ ...EMPTY, status: 'running' });
+      setView({ ...EMPTY, status: 'running', lora: request.lora ?? null });
       void follow(api.train(request, Comlink.proxy(events)));
     },
     /** Continues a run restored from its checkpoint, with its log history on the charts. */
     continueRun(restored: RestoredRun, samples: SampleSettings) {
-      setView({ ...EMPTY, status: 'running', logs: restored.logHistory, progress: restored.progress });
+      setView({ ...EMPTY, status: 'running', logs: restored.logHistory, progress: restored.progress, lora: restored.lora });
       void follow(api.continueTraining(samples, Comlink.proxy(events)));
     },
     pause() { update({ status: 'paused' }); void api.pause(); },

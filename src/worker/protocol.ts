@@ -5,11 +5,12 @@
 // TensorFlow.js, only types from the core.
 import type { BackendChoice, BackendName, BackendReport } from '../core/backend';
 import type { GPT2Config } from '../core/gpt2/config';
+import type { LoraConfig } from '../core/train/lora_args';
 import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
 import type { LogEntry, Progress } from '../core/train/trainer';
 
-export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, GPT2Config, LogEntry, Progress, TrainingArguments };
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, GPT2Config, LogEntry, LoraConfig, Progress, TrainingArguments };
 
 /**
  * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
@@ -99,7 +100,12 @@ export interface TrainRequest {
   args: TrainingArguments;
   dataset: DatasetOptions;
   samples: SampleSettings;
+  /** Train a new LoRA adapter (PEFT) with these settings, the base frozen; absent or null: full fine-tuning. */
+  lora?: LoraConfig | null;
 }
+
+/** What Export gives after LoRA training: the adapter folder (PEFT's files, a few MB) or the merged full model. */
+export type ExportKind = 'adapter' | 'merged';
 
 export interface Sample { step: number; prompt: string; text: string }
 
@@ -156,6 +162,8 @@ export interface SavedRun {
 /** Everything the page shows of a run reloaded from its checkpoint, before it continues. */
 export interface RestoredRun {
   model: ModelInfo;
+  /** The run's LoRA settings; null for full fine-tuning. */
+  lora: LoraConfig | null;
   dataset: DatasetSummary;
   args: TrainingArguments;
   logHistory: LogEntry[];
@@ -222,8 +230,11 @@ export interface StudioApi {
   /** Continues the run loadCheckpoint or recover restored. */
   continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult>;
   generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
-  /** A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. */
-  exportModel(): Promise<Uint8Array>;
+  /**
+   * A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. A model
+   * with a LoRA adapter gives the adapter folder or the merged model, as `kind` says (the adapter by default).
+   */
+  exportModel(kind?: ExportKind): Promise<Uint8Array>;
   /**
    * A zip of the run for Hugging Face's run_clm.py: run_clm.sh (`accelerate launch run_clm.py …`), README.md, model/
    * (the current weights) and data/ (the dataset as JSON Lines). The latest run's settings, or `request`'s before any.

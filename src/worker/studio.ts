@@ -13,11 +13,15 @@
 // ends as 'interrupted' with a RunFault naming the last checkpoint kept in the origin private file system and the
 // next backend to continue on (recover). Nothing is read back from a lost device: its weights are dropped unread.
 import * as Comlink from 'comlink';
+import type { Tensor } from '@tensorflow/tfjs';
 import { zipSync, type Zippable } from 'fflate';
 import { GPT2 } from '../core/gpt2/model';
+import { LoraAdapter } from '../core/gpt2/lora';
+import { resolveLora } from '../core/train/lora_args';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
 import { fileBytes, jsonFile, modelFolderFiles, type FolderFiles } from '../core/io/export';
+import { adapterFiles, exportFiles, restoreAdapter } from './lora';
 import { DataError, prepareDataset, type DatasetFile } from '../core/data';
 import { resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
@@ -30,7 +34,7 @@ import { preparePythonRun } from './python_export';
 import { BACKEND_LABELS } from './protocol';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
-  GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
+  ExportKind, GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
   TrainRequest, TrainResult,
 } from './protocol';
 
@@ -67,6 +71,8 @@ export class Studio implements StudioApi {
   private readonly store = RunStore.open();
   private folder: ModelFolder | null = null;
   private modelName = '';
+  /** The model as first loaded (hub id, URL or "dropped files"), a restored run's too: its adapters' base_model_name_or_path. */
+  private baseModelName = '';
   /** The model as trained so far; `baseModel` keeps the weights as loaded, made on first use. */
   private model: GPT2 | null = null;
   private baseModel: GPT2 | null = null;
@@ -103,7 +109,8 @@ export class Studio implements StudioApi {
     return this.serial(async () => {
       this.assertIdle('change the backend');
       // Tensors live on one backend: the weights are read back and made again on the new one.
-      const weights = this.model ? await readWeights(this.model) : null;
+      const weights = this.model ? await readWeights(this.model.params) : null;
+      const lora = this.model?.lora ? { config: this.model.lora.config, weights: await readWeights(this.model.lora.params) } : null;
       this.retireTrainer();
       this.disposeModels();
       const previous = this.backend.report.backend;
@@ -114,6 +121,7 @@ export class Studio implements StudioApi {
         throw e;
       } finally {
         if (weights && this.folder) this.model = GPT2.fromArrays(this.folder.config, weights);
+        if (lora && this.model) this.model.lora = LoraAdapter.fromArrays(this.model.config, lora.config, lora.weights);
       }
       return this.backend;
     });
@@ -130,7 +138,7 @@ export class Studio implements StudioApi {
       this.finished = null;
       this.disposeModels();
       this.folder = folder;
-      this.modelName = source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : 'dropped files';
+      this.modelName = this.baseModelName = source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : 'dropped files';
       this.model = GPT2.fromArrays(folder.config, folder.weights);
       // The dataset was tokenized with the previous tokenizer: the page regroups it for this model.
       this.dataset = null;
@@ -192,6 +200,7 @@ export class Studio implements StudioApi {
       this.finished = null;
       this.model?.dispose();
       this.model = GPT2.fromArrays(folder.config, folder.weights);
+      if (request.lora) this.model.lora = LoraAdapter.init(folder.config, resolveLora(request.lora), args.seed);
       const trainer = this.newTrainer(dataset.data, args);
       const store = await this.store;
       try {
@@ -394,7 +403,7 @@ export class Studio implements StudioApi {
     // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
     files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
     if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
-    for (const [n, bytes] of trainerFiles) files.set(n, bytes);
+    for (const [n, bytes] of [...trainerFiles, ...await adapterFiles(this.model!, this.baseModelName)]) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
     await store.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
     return { name, step: trainer.globalStep };
@@ -434,7 +443,9 @@ export class Studio implements StudioApi {
     this.disposeModels();
     this.folder = folder;
     this.modelName = `${saved.checkpoint} of ${saved.model}`;
+    this.baseModelName = saved.model;
     this.model = GPT2.fromArrays(folder.config, folder.weights);
+    await restoreAdapter(this.model, files, saved.checkpoint);
     this.dataFiles = [];
     this.dataset = {
       data: { blocks: stored.blocks, blockSize: stored.summary.options.blockSize, train: stored.train, validation: stored.validation },
@@ -443,7 +454,7 @@ export class Studio implements StudioApi {
     const trainer = this.newTrainer(this.dataset.data, args);
     trainer.restore(files);
     this.trainer = this.restored = trainer;
-    return { model: this.modelInfo(), dataset: stored.summary, args, logHistory: trainer.logHistory, progress: trainer.progress() };
+    return { model: this.modelInfo(), lora: this.model.lora?.config ?? null, dataset: stored.summary, args, logHistory: trainer.logHistory, progress: trainer.progress() };
   }
 
   async continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult> {
@@ -464,18 +475,18 @@ export class Studio implements StudioApi {
     });
   }
 
-  exportModel(): Promise<Uint8Array> {
+  exportModel(kind?: ExportKind): Promise<Uint8Array> {
     return this.serial(async () => {
       const folder = this.requireModel();
       const zip = await this.betweenSteps(async () => {
-        const files = await modelFolderFiles(this.model!, folder);
+        const { files, release } = exportFiles(this.model!, folder, this.baseModelName, kind);
         const state = await this.trainerState();
         const args = this.trainer?.args ?? this.finished?.args;
         if (state && args) {
           files.set('trainer_state.json', jsonFile(state));
           files.set('training_args.json', jsonFile(args));
         }
-        return await zipFolder(files);
+        try { return await zipFolder(files); } finally { release(); }
       });
       return Comlink.transfer(zip, [zip.buffer]);
     });
@@ -534,9 +545,9 @@ export class Studio implements StudioApi {
   }
 }
 
-async function readWeights(model: GPT2): Promise<Map<string, Float32Array>> {
+async function readWeights(params: Map<string, Tensor>): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (const [name, t] of model.params) out.set(name, (await t.data()) as Float32Array);
+  for (const [name, t] of params) out.set(name, (await t.data()) as Float32Array);
   return out;
 }
 

@@ -16,17 +16,20 @@ const KEEP_ELEMENTS = 16 * 1024 * 1024;
 interface ChunkOps {
   /** Losses [n]; `kept`: what `grads` can use instead of recomputing the logits (when the backend offers it). */
   losses(hc: tf.Tensor2D, w: tf.Tensor2D, t: tf.Tensor1D): { losses: tf.Tensor; kept?: tf.Tensor[] };
-  grads(hc: tf.Tensor2D, w: tf.Tensor2D, t: tf.Tensor1D, dy: tf.Tensor, kept?: tf.Tensor[]): [dh: tf.Tensor, dw: tf.Tensor];
+  /** dh, and dw unless `frozen` (the LM head does not train: LoRA). */
+  grads(hc: tf.Tensor2D, w: tf.Tensor2D, t: tf.Tensor1D, dy: tf.Tensor, kept?: tf.Tensor[], frozen?: boolean): [dh: tf.Tensor, dw?: tf.Tensor];
 }
 
 export interface CrossEntropyOptions {
   /** Largest number of logits whose exponentials the forward pass keeps for the backward pass (default 16 Mi). */
   keepElements?: number;
+  /** wte does not train (LoRA): its gradient, a [vocab × n_embd] product, is not computed. */
+  frozenWeights?: boolean;
 }
 
 /**
  * Per-row cross-entropy of `h @ wteᵀ` against `targets`: h [N, C], wte [V, C], targets int32 [N] → losses [N].
- * Differentiable in h and wte.
+ * Differentiable in h and, unless `frozenWeights`, wte.
  */
 export function lmHeadCrossEntropy(h: tf.Tensor2D, wte: tf.Tensor2D, targets: tf.Tensor1D, opts: CrossEntropyOptions = {}): tf.Tensor1D {
   const [N] = h.shape;
@@ -38,8 +41,10 @@ export function lmHeadCrossEntropy(h: tf.Tensor2D, wte: tf.Tensor2D, targets: tf
   const keep = N * V <= (opts.keepElements ?? KEEP_ELEMENTS);
 
   // customGrad passes the inputs then the save function through one rest parameter.
+  const frozen = opts.frozenWeights === true;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [hh, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    // A frozen wte is no input of the gradient: its tape entry would need a gradient for it.
+    const [hh, w, save] = (frozen ? [args[0], wte, args[1]] : args) as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     // Each chunk in its own tidy, so that only one chunk's logits exist at a time; [losses, ...kept] survive it.
     const parts = chunks.map(([s, n]) => tf.tidy(() => {
       const r = ops.losses(hh.slice([s, 0], [n, -1]), w, targets.slice(s, n));
@@ -58,15 +63,17 @@ export function lmHeadCrossEntropy(h: tf.Tensor2D, wte: tf.Tensor2D, targets: tf
         const dh: tf.Tensor[] = [];
         chunks.forEach(([s, n], i) => {
           const k = width ? saved.slice(3 + i * width, 3 + (i + 1) * width) : undefined;
-          const [dhc, dwc] = tf.tidy(() => ops.grads(hs.slice([s, 0], [n, -1]), ws, ts.slice(s, n), dy.slice(s, n), k));
+          const [dhc, dwc] = tf.tidy(() => ops.grads(hs.slice([s, 0], [n, -1]), ws, ts.slice(s, n), dy.slice(s, n), k, frozen));
           dh.push(dhc);
+          if (!dwc) return;
           if (dw) { const sum: tf.Tensor = dw.add(dwc); tf.dispose([dw, dwc]); dw = sum; } else dw = dwc;
         });
-        return [dh.length === 1 ? dh[0] : tf.concat(dh), dw!];
+        const dx = dh.length === 1 ? dh[0] : tf.concat(dh);
+        return frozen ? [dx] : [dx, dw!];
       }),
     };
   });
-  return f(h, wte) as tf.Tensor1D;
+  return (frozen ? f(h) : f(h, wte)) as tf.Tensor1D;
 }
 
 /** Logits as [n, V]: GPU backends, where a transposed operand costs nothing. */
@@ -77,11 +84,11 @@ const rowMajor: ChunkOps = {
     // logits[i, t_i] through a flat gather: exact, and without a one-hot [n, V] product.
     return { losses: tf.logSumExp(logits, 1).sub(tf.gather(logits.reshape([-1]), t.add(tf.range(0, n * V, V, 'int32')))) };
   },
-  grads(hc, w, t, dy) {
+  grads(hc, w, t, dy, _kept, frozen) {
     const logits = tf.matMul(hc, w, false, true);
     const [n, V] = logits.shape;
     const g = tf.softmax(logits).sub(tf.oneHot(t, V).cast('float32')).mul(dy.reshape([n, 1]));
-    return [tf.matMul(g, w), tf.matMul(g, hc, true, false)];
+    return [tf.matMul(g, w), frozen ? undefined : tf.matMul(g, hc, true, false)];
   },
 };
 
@@ -98,13 +105,13 @@ const vocabMajor: ChunkOps = {
     const n = hc.shape[0];
     return { losses: tf.log(s).add(m).reshape([n]).sub(tf.gather(logitsT.reshape([-1]), targetsAt(t, n))), kept: [e, s] };
   },
-  grads(hc, w, t, dy, kept) {
+  grads(hc, w, t, dy, kept, frozen) {
     const { e, s } = kept ? { e: kept[0] as tf.Tensor2D, s: kept[1] } : expParts(tf.matMul(w, hc.transpose()));
     const [V, n] = e.shape;
     // (softmax − onehot)·dy. The one-hot part is n entries, scattered into [V·n]: a [V, n] comparison cost 1.2 s.
     const target = tf.scatterND(targetsAt(t, n).reshape([n, 1]), dy.reshape([n]), [V * n]).reshape([V, n]);
     const gT = e.mul(dy.reshape([1, n]).div(s)).sub(target);
-    return [product(gT, w, true), product(gT, hc)];
+    return [product(gT, w, true), frozen ? undefined : product(gT, hc)];
   },
 };
 
@@ -124,9 +131,9 @@ const targetsAt = (t: tf.Tensor1D, n: number) => t.mul(tf.scalar(n, 'int32')).ad
  */
 const hostRows: ChunkOps = {
   losses: (hc, w, t) => ({ losses: cpuRows(rowMajorLogits(hc, w), t, null) }),
-  grads(hc, w, t, dy) {
+  grads(hc, w, t, dy, _kept, frozen) {
     const g = cpuRows(rowMajorLogits(hc, w), t, dy) as tf.Tensor2D;
-    return [tf.matMul(g, w), tf.matMul(g, hc, true, false)];
+    return [tf.matMul(g, w), frozen ? undefined : tf.matMul(g, hc, true, false)];
   },
 };
 

@@ -6,6 +6,7 @@ import type { GPT2Config } from './config';
 import { parameterShapes } from './weights';
 import { lmHeadCrossEntropy } from './cross_entropy';
 import { matMul, materializesTransposes } from './matmul';
+import type { Dropout, LoraAdapter } from './lora';
 
 export type Params = Map<string, tf.Tensor>;
 
@@ -28,6 +29,9 @@ export interface ForwardOptions {
 }
 
 export class GPT2 {
+  /** A LoRA adapter: when set, it is what trains, and the base parameters are frozen. */
+  lora?: LoraAdapter;
+
   constructor(readonly config: GPT2Config, public params: Params) {}
 
   /** Random weights with GPT-2's initialization (HF `_init_weights`): N(0, 0.02), residual projections scaled by 1/√(2·n_layer). */
@@ -60,8 +64,8 @@ export class GPT2 {
     const past = opts.cache?.[0]?.k.shape[1] ?? 0;
     if (past + T > c.n_positions) throw new Error(`sequence of ${past + T} tokens is longer than n_positions = ${c.n_positions}`);
     let seed = opts.seed ?? 0;
-    const drop = (x: tf.Tensor, rate: number) =>
-      opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, seed++) : x;
+    const dropout: Dropout = (x, rate) => opts.training && rate > 0 ? tf.dropout(x, rate, undefined, seed++) : x;
+    const drop = (x: tf.Tensor, rate: number) => dropout(x, opts.dropout ?? rate);
 
     const tok = opts.tokenEmbeddings ?? embed(this.p('wte.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D);
     const pos = this.p('wpe.weight').slice([past, 0], [T, c.n_embd]);
@@ -69,9 +73,9 @@ export class GPT2 {
     const mask = causalMask(T, past);
     for (let i = 0; i < c.n_layer; i++) {
       const l = `h.${i}.`;
-      const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, opts.cache, i);
+      const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, opts.cache, i, dropout);
       x = x.add(drop(a, c.resid_pdrop));
-      const m = this.mlp(this.layerNorm(x, l + 'ln_2'), l);
+      const m = this.mlp(this.layerNorm(x, l + 'ln_2'), l, dropout);
       x = x.add(drop(m, c.resid_pdrop));
     }
     return this.layerNorm(x, 'ln_f') as tf.Tensor2D;
@@ -83,17 +87,18 @@ export class GPT2 {
       .mul(this.p(name + '.weight')).add(this.p(name + '.bias'));
   }
 
-  /** Conv1D of Hugging Face's GPT-2: x [N, in] · W [in, out] + b. */
-  private linear(x: tf.Tensor, name: string): tf.Tensor2D {
+  /** Conv1D of Hugging Face's GPT-2: x [N, in] · W [in, out] + b; with a LoRA adapter, the adapter's (`dropout`: its own rate). */
+  private linear(x: tf.Tensor, name: string, dropout?: Dropout): tf.Tensor2D {
+    if (this.lora) return this.lora.conv1d(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D, this.p(name + '.bias'), name, dropout);
     return matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
   }
 
   private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
-    drop: (x: tf.Tensor, r: number) => tf.Tensor, cache: LayerCache[] | undefined, layer: number): tf.Tensor {
+    drop: Dropout, cache: LayerCache[] | undefined, layer: number, dropout: Dropout): tf.Tensor {
     const { n_embd: C, n_head: H, attn_pdrop } = this.config;
     const hd = C / H;
     const heads = (t: tf.Tensor) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]).reshape([B * H, T, hd]) as tf.Tensor3D;
-    const [q, kNew, vNew] = tf.split(this.linear(x, l + 'attn.c_attn'), 3, 1).map(heads);
+    const [q, kNew, vNew] = tf.split(this.linear(x, l + 'attn.c_attn', dropout), 3, 1).map(heads);
     let k = kNew, v = vNew;
     if (cache) {
       const prev = cache[layer];
@@ -103,11 +108,11 @@ export class GPT2 {
     const att = tf.softmax(matMul(q, k, true).mul(1 / Math.sqrt(hd)).add(mask));
     const y = matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
       .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
-    return this.linear(y, l + 'attn.c_proj');
+    return this.linear(y, l + 'attn.c_proj', dropout);
   }
 
-  private mlp(x: tf.Tensor, l: string): tf.Tensor {
-    return this.linear(geluNew(this.linear(x, l + 'mlp.c_fc')), l + 'mlp.c_proj');
+  private mlp(x: tf.Tensor, l: string, dropout: Dropout): tf.Tensor {
+    return this.linear(geluNew(this.linear(x, l + 'mlp.c_fc', dropout)), l + 'mlp.c_proj', dropout);
   }
 
   /**
@@ -129,7 +134,7 @@ export class GPT2 {
     const [B, T] = ids.shape;
     const h = this.hidden(ids, opts).reshape([B, T, -1]).slice([0, 0, 0], [B, T - 1, -1]).reshape([B * (T - 1), -1]) as tf.Tensor2D;
     const targets = ids.slice([0, 1], [B, T - 1]).reshape([-1]) as tf.Tensor1D;
-    return lmHeadCrossEntropy(h, this.p('wte.weight') as tf.Tensor2D, targets).reshape([B, T - 1]);
+    return lmHeadCrossEntropy(h, this.p('wte.weight') as tf.Tensor2D, targets, { frozenWeights: this.lora !== undefined }).reshape([B, T - 1]);
   }
 
   loss(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
@@ -139,6 +144,7 @@ export class GPT2 {
   dispose(): void {
     for (const t of this.params.values()) t.dispose();
     this.params.clear();
+    this.lora?.dispose();
   }
 }
 

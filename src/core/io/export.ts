@@ -58,6 +58,11 @@ export function modelFolderFiles(model: GPT2, meta: ModelMeta): FolderFiles {
   files.set('config.json', json({ ...meta.rawConfig, architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', torch_dtype: 'float32' }));
   files.set('generation_config.json', json(meta.generationConfig));
   files.set('model.safetensors', tensorsFile(model.params, savedKey));
-  for (const [name, text] of Object.entries(meta.tokenizer.files())) if (text !== undefined) files.set(name, new TextEncoder().encode(text));
+  return addTokenizerFiles(files, meta.tokenizer);
+}
+
+/** The tokenizer's files added to a folder's (an adapter folder carries them too, as TRL saves them beside it). */
+export function addTokenizerFiles(files: FolderFiles, tokenizer: GPT2Tokenizer): FolderFiles {
+  for (const [name, text] of Object.entries(tokenizer.files())) if (text !== undefined) files.set(name, new TextEncoder().encode(text));
   return files;
 }

@@ -129,15 +129,22 @@ export class Trainer {
     return tf.tensor2d(flat, [blockIds.length, T], 'int32');
   }
 
+  /** What trains: the LoRA adapter's tensors when the model has one (the base is frozen), else every parameter. */
+  get trainable(): Map<string, tf.Tensor> { return this.model.lora?.params ?? this.model.params; }
+
   /**
    * Loss and gradients of one micro-batch, the loss divided by the accumulation steps as Trainer does before
    * backward. The token embeddings enter as an input of their own and their gradient is scattered into wte's here:
    * through autodiff, wte's two uses would each hold a [vocab × n_embd] gradient, plus their sum, at the end of the
-   * backward pass (460 MB for GPT-2, the peak of a wasm step).
+   * backward pass (460 MB for GPT-2, the peak of a wasm step). With LoRA only the adapter's gradients are taken.
    */
   private gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
-    const params = this.model.params;
+    const params = this.trainable;
     const names = [...params.keys()];
+    if (this.model.lora) {
+      const { value, grads } = tf.valueAndGrads(() => this.model.loss(ids, opts).div(accum) as tf.Scalar)(names.map((n) => params.get(n)!));
+      return { value, grads: new Map(names.map((n, i) => [n, grads[i]])) };
+    }
     const wte = params.get('wte.weight')!;
     const flat = ids.reshape([-1]) as tf.Tensor1D;
     const rows = tf.gather(wte, flat) as tf.Tensor2D;
@@ -153,7 +160,7 @@ export class Trainer {
   private step(): void {
     const s = this.globalStep;
     const accum = this.args.gradient_accumulation_steps;
-    const names = [...this.model.params.keys()];
+    const names = [...this.trainable.keys()];
     let grads: Map<string, tf.Tensor> | null = null;
     let stepLoss: tf.Scalar | null = null;
     for (let a = 0; a < accum; a++) {
@@ -171,7 +178,7 @@ export class Trainer {
         const sum = stepLoss!.add(value) as tf.Scalar; stepLoss!.dispose(); value.dispose(); stepLoss = sum;
       }
     }
-    const { gradNorm, applied } = this.optimizer.apply(this.model.params, grads!, this.learningRate(s), stepLoss!);
+    const { gradNorm, applied } = this.optimizer.apply(this.trainable, grads!, this.learningRate(s), stepLoss!);
     const prev = this.acc;
     this.acc = tf.tidy(() => {
       const kept = tf.where(applied.cast('bool'), stepLoss!, tf.scalar(0)) as tf.Scalar;
@@ -343,7 +350,7 @@ export class Trainer {
     const opt = await this.optimizer.exportState();
     // Streamed from the optimizer's own arrays when the hook writes it (twice the model's size: never copied whole).
     const moments = new Map<string, TensorToWrite>();
-    for (const [n, t] of this.model.params) {
+    for (const [n, t] of this.trainable) {
       const m = opt.m.get(n), v = opt.v.get(n);
       if (!m || !v) continue;
       moments.set('exp_avg.' + n, { shape: t.shape, data: () => [m] });
@@ -385,7 +392,7 @@ export class Trainer {
     const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(`${f}: missing (a checkpoint-N folder written by training holds ${CHECKPOINT_STATE_FILES.join(' and ')})`); })();
     const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
     const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
-    const shapes = new Map([...this.model.params].map(([n, t]) => [n, t.shape]));
+    const shapes = new Map([...this.trainable].map(([n, t]) => [n, t.shape]));
     const moments = (prefix: string) => new Map([...shapes.keys()].map((n) => [n, opt.float32(prefix + n)]));
     this.optimizer.importState({ step: Number(opt.metadata.step), m: moments('exp_avg.'), v: moments('exp_avg_sq.') }, shapes);
     this.globalStep = state.global_step;
