@@ -138,7 +138,8 @@ function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
       {dataset.preview.length > 0 && (
         <details className="preview" open>
           <summary>{d.preview}</summary>
-          {dataset.preview.map((doc, i) => <pre key={i}>{doc}</pre>)}
+          {/* Each scrolls when long: focusable, so that the keyboard scrolls it too. */}
+          {dataset.preview.map((doc, i) => <pre key={i} tabIndex={0}>{doc}</pre>)}
         </details>
       )}
     </>

@@ -118,7 +118,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
         <section className="samples" aria-labelledby="samples-heading">
           <h3 id="samples-heading">{t.train.samples}</h3>
           {view.samples.length === 0 ? <p className="hint">{t.train.samplesHint}</p> : (
-            <ol className="sample-list">
+            <ol className="sample-list" tabIndex={0} aria-labelledby="samples-heading">
               {view.samples.map((s) => (
                 <li key={s.step} className="sample"><span className="step">{t.train.sampleStep(s.step)}</span> <strong>{s.prompt}</strong>{s.text}</li>
               ))}
