@@ -89,12 +89,16 @@ describe('the studio in Spanish', () => {
     await s.page.setViewportSize({ width: 390, height: 844 });
     expect(await scrollsSideways(s.page)).toBe(false);
 
+    // "Avanzado" remembers that it was opened, over the reload below.
+    await s.page.getByRole('button', { name: 'Avanzado' }).click();
     await s.page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
     expect(await s.page.getAttribute('html', 'lang')).toBe('en');
     await s.page.getByRole('button', { name: 'Start training' }).waitFor();
     await s.page.reload();
     await s.page.getByRole('button', { name: 'Start training' }).waitFor();
     expect(await s.page.getAttribute('html', 'lang')).toBe('en');
+    expect(await s.page.getByRole('button', { name: 'Advanced' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await s.spin('Logging steps').isVisible()).toBe(true);
     expect(s.errors).toEqual([]);
   }, 240_000);
 });
@@ -134,6 +138,10 @@ describe('the studio by keyboard, checked by axe-core, on a phone-sized screen, 
     await s.button('Start training').focus();
     await s.page.keyboard.press('Enter');
     await expect.poll(() => s.status().textContent()).toBe('Training');
+    // One status line: the run's state, step, speed and time left, and the backend, model and dataset.
+    const line = s.page.getByRole('region', { name: 'Run status' });
+    await expect.poll(() => line.textContent()).toMatch(/^Training · step \d+ \/ 40 · epoch [\d.]+ · [\d,]+ tokens\/s · \d+:\d\d left/);
+    expect(await line.textContent()).toMatch(/Backend:?WebAssembly.*Model:?\/fixtures\/models\/tiny-gpt2.*Dataset:?478 blocks × 32$/);
     await s.button('Pause').focus();
     await s.page.keyboard.press('Space');
     await expect.poll(() => s.status().textContent()).toBe('Paused');
@@ -155,10 +163,10 @@ describe('the studio by keyboard, checked by axe-core, on a phone-sized screen, 
       for (const [i, v] of values.entries()) expect(v - values[0], `${name}: ${ticks.join(' ')}`).toBeCloseTo(i * step, 9);
       expect(new Set(ticks.map((x) => x.split('.')[1]?.length ?? 0)).size, `${name}: ${ticks.join(' ')}`).toBe(1);
     }
-    // Hovering one chart shows the same step on all the charts logged at every step.
+    // Hovering one chart shows the same step on all four.
     const box = (await s.page.getByRole('figure', { name: 'Training loss' }).getByRole('application').boundingBox())!;
     await s.page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    const labels = () => Promise.all(['Training loss', 'Learning rate', 'Gradient norm'].map((name) =>
+    const labels = () => Promise.all(['Training loss', 'Evaluation loss', 'Learning rate', 'Gradient norm'].map((name) =>
       s.page.getByRole('figure', { name }).locator('.recharts-tooltip-label').textContent().catch(() => null)));
     await expect.poll(async () => new Set(await labels()).size).toBe(1);
     expect((await labels())[0]).toMatch(/^step \d+$/);

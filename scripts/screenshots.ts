@@ -59,6 +59,7 @@ async function main() {
         await trainingPage(page, t, 120);
         for (const size of SIZES) {
           await page.setViewportSize(size);
+          await page.mouse.move(0, 0); // no tooltip left open by the pointer
           await page.locator('#train-heading').evaluate((e) => e.scrollIntoView({ block: 'start' }));
           // The sticky status line covers the top of the step: scroll back by its height.
           await page.evaluate(() => window.scrollBy(0, -(document.querySelector('.statusbar')?.getBoundingClientRect().height ?? 0) - 8));

@@ -32,11 +32,12 @@ const series = (logs: LogEntry[], key: string): Array<{ step: number; value: num
 interface LineSpec { key: string; name: string; color: string; width: number; opacity?: number; legend?: boolean }
 
 /**
- * One chart's rows, a row per step, with a column per line ("<metric>:<run index>"): recharts' tooltip reads one
- * row, so runs logged at different steps meet in it.
+ * One chart's rows, a row per step logged (by any run, for any metric), with a column per line ("<metric>:<run
+ * index>"): recharts' tooltip reads one row, so runs logged at different steps meet in it, and every chart has the
+ * same steps, so that hovering a step shows it on all four (Evaluation loss too, between its evaluations).
  */
-function merge(columns: Array<{ key: string; points: Array<{ step: number; value: number }> }>): Point[] {
-  const rows = new Map<number, Point>();
+function merge(columns: Array<{ key: string; points: Array<{ step: number; value: number }> }>, steps: number[]): Point[] {
+  const rows = new Map<number, Point>(steps.map((step) => [step, { step } as Point]));
   for (const c of columns) for (const p of c.points) {
     const row = rows.get(p.step) ?? ({ step: p.step } as Point);
     row[c.key] = p.value;
@@ -50,10 +51,11 @@ export function Charts({ runs }: { runs: ChartRun[] }) {
   const [smoothing, setSmoothing] = useState(0.6);
   const single = runs.length === 1;
   const charts = useMemo(() => {
+    const steps = [...new Set(runs.flatMap((r) => r.logs.map((e) => e.step).filter((x): x is number => typeof x === 'number')))];
     const metric = (key: string, name: string, color: string) => {
       const columns = runs.map((r, i) => ({ key: `${key}:${i}`, points: series(r.logs, key) }));
       const lines: LineSpec[] = runs.map((r, i) => ({ key: `${key}:${i}`, name: single ? name : r.name, color: single ? color : r.color, width: 2 }));
-      return { data: merge(columns), lines };
+      return { data: merge(columns, steps), lines };
     };
     // Training loss: the raw curve faint, the smoothed one over it, per run.
     const lossColumns = runs.flatMap((r, i) => {
@@ -65,7 +67,7 @@ export function Charts({ runs }: { runs: ChartRun[] }) {
       ? [{ key: `loss:${i}`, name: t.charts.loss, color: '#c3d3ee', width: 1 }, { key: `smoothed:${i}`, name: t.charts.smoothed, color: '#1f5fbf', width: 2 }]
       : [{ key: `loss:${i}`, name: r.name, color: r.color, width: 1, opacity: 0.3, legend: false }, { key: `smoothed:${i}`, name: r.name, color: r.color, width: 2 }]);
     return {
-      loss: { data: merge(lossColumns), lines: lossLines },
+      loss: { data: merge(lossColumns, steps), lines: lossLines },
       evalLoss: metric('eval_loss', t.charts.evalLine, '#c2410c'),
       lr: metric('learning_rate', t.charts.lrLine, '#15803d'),
       gradNorm: metric('grad_norm', t.charts.gradLine, '#7e22ce'),
@@ -109,13 +111,13 @@ function stepAxis(data: Point[]): Axis {
 
 function Chart({ title, data, lines, legend, fromZero }: ChartProps) {
   const { t, f, locale } = useI18n();
+  const values = useMemo(() => data.flatMap((p) => lines.map((l) => p[l.key])).filter((v): v is number => Number.isFinite(v)), [data, lines]);
   // Dots only while there are few points: on a long run they would hide the curve.
   const dot = data.length <= 30;
-  const x = useMemo(() => (data.length ? stepAxis(data) : null), [data]);
+  const x = useMemo(() => (values.length ? stepAxis(data) : null), [data, values]);
   const y = useMemo(() => {
-    const values = data.flatMap((p) => lines.map((l) => p[l.key])).filter((v): v is number => Number.isFinite(v));
     return niceAxis(Math.min(...values), Math.max(...values), 4, fromZero);
-  }, [data, lines, fromZero]);
+  }, [values, fromZero]);
   const yTick = useMemo(() => tickFormatter(y.step, locale), [y.step, locale]);
   return (
     <figure role="figure" aria-label={title} className="chart">

@@ -26,7 +26,7 @@ export function RunsPanel({ history }: { history: RunHistory }) {
             <tbody>
               {[...runs].reverse().map((run) => {
                 const on = shown.includes(run.id);
-                const steps = run.args.max_steps > 0 ? t.runs.steps(f.count(run.args.max_steps)) : `${f.number(run.args.num_train_epochs)} ${t.fields.num_train_epochs.label.toLowerCase()}`;
+                const steps = run.args.max_steps > 0 ? t.runs.steps(f.count(run.args.max_steps)) : t.runs.epochs(f.number(run.args.num_train_epochs));
                 return (
                   <tr key={run.id}>
                     <td>

@@ -48,7 +48,10 @@ export function useRunHistory(live: { logs: LogEntry[]; status: string }) {
     /** A new run starts: recorded, and shown alone on the charts (tick earlier runs to compare). */
     begin(run: Omit<RunRecord, 'id' | 'name' | 'logHistory' | 'status'> & { logHistory?: LogEntry[] }, name: (n: number) => string) {
       const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-      const record: RunRecord = { ...run, id, name: name(runs.length + 1), logHistory: run.logHistory ?? [], status: 'running' };
+      // "run N" after the runs kept, skipping a name already taken (a deleted run's number may be reused, not doubled).
+      let n = runs.length + 1;
+      while (runs.some((r) => r.name === name(n))) n++;
+      const record: RunRecord = { ...run, id, name: name(n), logHistory: run.logHistory ?? [], status: 'running' };
       setRuns((rs) => [...rs, record]);
       setCurrentId(id);
       setShown([id]);

@@ -77,6 +77,7 @@ export const en = {
       ` This device: ${gb ? `about ${gb} GB of memory (navigator.deviceMemory)` : 'memory not reported'}${buffer ? `; largest GPU buffer ${buffer}` : ''}.`,
     doesNotFit: (why: string) => `Does not fit: ${why}.`,
   },
+  dropzone: { unreadable: (label: string, why: string) => `${label}: the dropped folder could not be read (${why})` },
   dataset: {
     heading: 'Dataset',
     files: 'Dataset files',
@@ -173,6 +174,7 @@ export const en = {
     defaultName: (n: number) => `run ${n}`,
     summary: (lr: string, steps: string, block: number, batch: number) => `lr ${lr} · ${steps} · block ${block} · batch ${batch}`,
     steps: (n: string) => `${n} steps`,
+    epochs: (n: string) => `${n} epochs`,
     table: 'Runs',
     columns: { show: 'Show', name: 'Run', settings: 'Settings', when: 'Ran', actions: 'Actions' },
     tooMany: 'At most 5 runs on the charts: untick one first.',

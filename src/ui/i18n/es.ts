@@ -70,6 +70,7 @@ export const es: Messages = {
       ` Este dispositivo: ${gb ? `unos ${gb} GB de memoria (navigator.deviceMemory)` : 'memoria no indicada'}${buffer ? `; mayor búfer de GPU ${buffer}` : ''}.`,
     doesNotFit: (why) => `No cabe: ${why}.`,
   },
+  dropzone: { unreadable: (label, why) => `${label}: no se pudo leer la carpeta soltada (${why})` },
   dataset: {
     heading: 'Datos',
     files: 'Archivos de datos',
@@ -166,6 +167,7 @@ export const es: Messages = {
     defaultName: (n) => `entrenamiento ${n}`,
     summary: (lr, steps, block, batch) => `lr ${lr} · ${steps} · bloque ${block} · lote ${batch}`,
     steps: (n) => `${n} pasos`,
+    epochs: (n) => `${n} épocas`,
     table: 'Entrenamientos',
     columns: { show: 'Mostrar', name: 'Nombre', settings: 'Ajustes', when: 'Fecha', actions: 'Acciones' },
     tooMany: 'Como mucho 5 entrenamientos en las gráficas: desmarca uno antes.',
