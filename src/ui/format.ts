@@ -1,7 +1,7 @@
 // How numbers, sizes, durations and dates read on the page: through Intl, in the page's language. The English
 // defaults serve the messages written outside the language context (the memory estimate's).
 
-export const EN = 'en-US';
+const EN = 'en-US';
 
 export function formatBytes(n: number, locale = EN): string {
   if (!Number.isFinite(n)) return '–';

@@ -5,7 +5,7 @@ import { formatsFor, type Formats } from '../format';
 import { en, type Messages } from './en';
 import { es } from './es';
 
-export const LANGUAGES = { en, es } as const;
+const LANGUAGES = { en, es } as const;
 export type Language = keyof typeof LANGUAGES;
 /** The locale numbers and dates are written in. */
 const LOCALES: Record<Language, string> = { en: 'en-US', es: 'es-ES' };
@@ -14,7 +14,7 @@ const STORAGE_KEY = 'gpt2-studio.language';
 const isLanguage = (x: unknown): x is Language => typeof x === 'string' && x in LANGUAGES;
 
 /** The remembered choice, else the browser's first language we have, else English. */
-export function initialLanguage(): Language {
+function initialLanguage(): Language {
   let chosen: string | null = null;
   try { chosen = localStorage.getItem(STORAGE_KEY); } catch { /* storage refused (private mode): no memory, not an error */ }
   if (isLanguage(chosen)) return chosen;
