@@ -70,7 +70,7 @@ export function App() {
 
   const { view } = training;
   const trained = view.logs.length > 0;
-  const stepState = (done: boolean, ready: boolean): StepState => (done ? 'done' : ready ? 'ready' : 'waiting');
+  const stepState = (done: boolean, ready: boolean, under = false): StepState => (under ? 'active' : done ? 'done' : ready ? 'ready' : 'waiting');
   const s = t.steps;
   return (
     <>
@@ -92,7 +92,7 @@ export function App() {
           <Step n={2} id="data" title={s.data.title} needs={s.data.needs} state={stepState(dataset !== null, model !== null)}>
             <DatasetPanel api={api} model={model} dataset={dataset} settings={settings} onSetting={onSetting} disabled={active} onDataset={setDataset} />
           </Step>
-          <Step n={3} id="train" title={s.train.title} needs={s.train.needs} state={stepState(view.status === 'completed', model !== null && dataset !== null)}>
+          <Step n={3} id="train" title={s.train.title} needs={s.train.needs} state={stepState(view.status === 'completed', model !== null && dataset !== null, active)}>
             <TrainPanel api={api} training={training} history={history} model={model} dataset={dataset} settings={settings} onSetting={onSetting}
               backend={backend} onBackend={(c) => void chooseBackend(c)} onRecover={recover} />
           </Step>

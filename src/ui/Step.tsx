@@ -1,9 +1,9 @@
 // A numbered step of the guided flow (Model → Data → Train → Generate): its title, what it needs, and whether it is
-// done, ready, or waiting for an earlier step.
+// done, under way, ready, or waiting for an earlier step.
 import type { ReactNode } from 'react';
 import { useI18n } from './i18n/language';
 
-export type StepState = 'done' | 'ready' | 'waiting';
+export type StepState = 'done' | 'active' | 'ready' | 'waiting';
 
 interface Props {
   n: number;

@@ -22,6 +22,7 @@ export const en = {
     train: { title: 'Train', needs: 'Needs a model and a dataset (steps 1 and 2).' },
     generate: { title: 'Generate', needs: 'Needs a model. After training, compare it with the model as loaded.' },
     done: 'done',
+    active: 'in progress',
     ready: 'ready',
     waiting: 'waiting',
   },

@@ -15,6 +15,7 @@ export const es: Messages = {
     train: { title: 'Entrenar', needs: 'Necesita un modelo y un conjunto de datos (pasos 1 y 2).' },
     generate: { title: 'Generar', needs: 'Necesita un modelo. Tras entrenar, compáralo con el modelo tal como se cargó.' },
     done: 'hecho',
+    active: 'en curso',
     ready: 'listo',
     waiting: 'en espera',
   },
