@@ -81,7 +81,7 @@ export function Charts({ runs }: { runs: ChartRun[] }) {
         <output htmlFor="smoothing">{smoothing.toFixed(2)}</output>
       </div>
       <div className="chart-grid">
-        <Chart title={t.charts.trainingLoss} {...charts.loss} legend={!single || charts.loss.lines.length > 1} />
+        <Chart title={t.charts.trainingLoss} {...charts.loss} legend />
         <Chart title={t.charts.evalLoss} {...charts.evalLoss} legend={!single} />
         <Chart title={t.charts.learningRate} {...charts.lr} legend={!single} fromZero />
         <Chart title={t.charts.gradNorm} {...charts.gradNorm} legend={!single} fromZero />
