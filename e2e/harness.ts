@@ -153,6 +153,12 @@ export async function startHarness(): Promise<Harness> {
   }
 }
 
+/** Opens the studio's "Advanced" settings (in any language) unless they are open. */
+export async function openAdvanced(page: Page): Promise<void> {
+  const toggle = page.locator('button.disclosure[aria-expanded]');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
 /** The studio page's controls by their accessible names, and what its tests read back (e2e/studio and e2e/faults). */
 export function studioControls(page: Page, downloads: string) {
   const spin = (name: string) => page.getByRole('spinbutton', { name, exact: true });
@@ -161,8 +167,12 @@ export function studioControls(page: Page, downloads: string) {
   return {
     spin, button, status,
     progress: () => page.getByRole('progressbar', { name: 'Training progress' }),
+    /** Fills settings by label, opening the "Advanced" settings when a field is under them. */
     async setSettings(values: Record<string, string>) {
-      for (const [name, value] of Object.entries(values)) await spin(name).fill(value);
+      for (const [name, value] of Object.entries(values)) {
+        if (!(await spin(name).isVisible())) await openAdvanced(page);
+        await spin(name).fill(value);
+      }
     },
     /** Chooses a backend and waits until the worker runs on it (`shown`: its name on the page). */
     async chooseBackend(value: string, shown: string) {

@@ -1,6 +1,6 @@
 // The training text: files picked or dropped (or the sample emails), tokenized in the worker with the model's
-// tokenizer, grouped into blocks and split. The preview shows documents as text: an HTML email is shown as its
-// characters, never rendered.
+// tokenizer, grouped into blocks and split. Files given before a model is loaded are kept, and tokenized once one is.
+// The preview shows documents as text: an HTML email is shown as its characters, never rendered.
 import { useEffect, useMemo, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
@@ -9,8 +9,9 @@ import { DOCUMENT_EXTENSIONS } from '../core/data/documents';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { SettingInput } from './NumberInput';
-import { formatBytes, formatCount, messageOf } from './format';
-import { FIELDS, readDatasetOptions, type SettingKey, type Settings } from './settings';
+import { messageOf } from './format';
+import { useI18n } from './i18n/language';
+import { readDatasetOptions, type SettingKey, type Settings } from './settings';
 
 const SAMPLE = { name: 'spamassassin-easy-ham.mbox', url: `${import.meta.env.BASE_URL}samples/spamassassin-easy-ham.mbox` };
 const ACCEPT = [...DOCUMENT_EXTENSIONS, '.u16'].join(',');
@@ -25,8 +26,14 @@ interface Props {
   onDataset(d: DatasetSummary): void;
 }
 
+/** Files to tokenize: read when they are needed (the sample is fetched then). */
+interface Pending { names: string[]; files: () => Promise<DatasetFile[]> }
+
 export function DatasetPanel({ api, model, dataset, settings, onSetting, disabled, onDataset }: Props) {
+  const { t, f } = useI18n();
+  const d = t.dataset;
   const [hasFiles, setHasFiles] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<TokenizeProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -35,8 +42,8 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
   const nPositions = model?.config.n_positions ?? 0;
   const blockSizeText = settings.block_size, splitText = settings.validation_split_percentage;
   const options = useMemo((): DatasetOptions | null => {
-    try { return readDatasetOptions({ block_size: blockSizeText, validation_split_percentage: splitText }, nPositions); } catch { return null; }
-  }, [blockSizeText, splitText, nPositions]);
+    try { return readDatasetOptions({ block_size: blockSizeText, validation_split_percentage: splitText }, nPositions, t); } catch { return null; }
+  }, [blockSizeText, splitText, nPositions, t]);
 
   async function tokenize(task: (onProgress: (p: TokenizeProgress) => void) => Promise<DatasetSummary>): Promise<boolean> {
     setBusy(true);
@@ -53,14 +60,23 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
     }
   }
 
-  async function add(files: () => Promise<DatasetFile[]>) {
-    const opts = options;
-    if (!opts) {
-      setError(`Block size and Validation %: enter valid numbers first (block size at most ${nPositions})`);
-      return;
-    }
+  async function add({ files }: Pending, opts: DatasetOptions) {
     if (await tokenize(async (p) => api.loadDataset(await files(), opts, p))) setHasFiles(true);
   }
+
+  /** Without a model there is no tokenizer yet: the files wait for one. */
+  function give(files: Pending) {
+    setError(null);
+    if (!model) setPending(files);
+    else if (!options) setError(`${d.badOptions} (${t.fields.block_size.label} ≤ ${nPositions})`);
+    else void add(files, options);
+  }
+  // Kept files are tokenized once a model has loaded (and the settings give valid blocks for it).
+  useEffect(() => {
+    if (!pending || !model || !options || disabled) return;
+    setPending(null);
+    void add(pending, options);
+  }, [pending, model, options, disabled]); // (api and add do not decide when kept files are read)
 
   async function sampleFile(): Promise<DataFile[]> {
     const res = await fetch(SAMPLE.url);
@@ -78,50 +94,52 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
     return () => clearTimeout(timer);
   }, [stale, busy, disabled, options]); // (api and tokenize do not decide whether to regroup)
 
-  const off = disabled || busy || !model;
+  const off = disabled || busy;
   return (
-    <section className="panel" aria-labelledby="dataset-heading">
-      <h2 id="dataset-heading">Dataset</h2>
-      {!model && <p className="hint">Load a model first: the text is tokenized with its tokenizer.</p>}
-      <DropZone label="Dataset files" accept={ACCEPT} disabled={off} onFiles={(files) => void add(async () => files)} onError={setError}>
-        Text ({DOCUMENT_EXTENSIONS.join(' ')}) or token ids (.u16). JSON, JSONL and CSV read the "text" column; each email is one document.
+    <>
+      <DropZone label={d.files} accept={ACCEPT} disabled={off} onFiles={(files) => give({ names: files.map((x) => x.name), files: async () => files })} onError={setError}>
+        {d.filesHint(DOCUMENT_EXTENSIONS.join(' '))}
       </DropZone>
-      <div className="row">
-        <button type="button" disabled={off} onClick={() => void add(sampleFile)}>Use sample emails</button>
-        <span className="hint">40 messages of the SpamAssassin public corpus (easy ham, CC0).</span>
+      <div className="row wrap">
+        <button type="button" disabled={off} onClick={() => give({ names: [SAMPLE.name], files: sampleFile })}>{d.sample}</button>
+        <span className="hint">{d.sampleHint}</span>
       </div>
       <div className="row">
-        <SettingInput field={FIELDS.validation_split_percentage} settings={settings} onSetting={onSetting} disabled={disabled} />
+        <SettingInput field="validation_split_percentage" settings={settings} onSetting={onSetting} disabled={disabled} />
       </div>
+      {pending && <p className="status" role="status">{d.kept(pending.names.join(', '))}</p>}
       {busy && progress && (
         <div className="row">
-          <progress aria-label="Tokenizing" max={progress.total} value={progress.done} />
-          <span className="hint">{progress.stage === 'reading' ? 'Reading' : 'Tokenizing'} {formatBytes(progress.done)} / {formatBytes(progress.total)}</span>
+          <progress aria-label={d.progress} max={progress.total} value={progress.done} />
+          <span className="hint">{progress.stage === 'reading' ? d.reading : d.tokenizing} {f.bytes(progress.done)} / {f.bytes(progress.total)}</span>
         </div>
       )}
-      {busy && !progress && <p className="status" role="status">Reading the files…</p>}
+      {busy && !progress && <p className="status" role="status">{d.readingFiles}</p>}
       <Alert message={error} />
       {dataset && <DatasetSummaryView dataset={dataset} />}
-    </section>
+    </>
   );
 }
 
 function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
+  const { t, f } = useI18n();
+  const d = t.dataset;
   const s = dataset.stats;
   return (
     <>
-      <dl className="facts" aria-label="Dataset statistics">
-        <div><dt>Files</dt><dd title={dataset.files.join('\n')}>{formatCount(s.files)}</dd></div>
-        <div><dt>Documents</dt><dd>{formatCount(s.documents)}</dd></div>
-        <div><dt>Characters</dt><dd>{formatCount(s.characters)}</dd></div>
-        <div><dt>Tokens</dt><dd>{formatCount(s.tokens)}</dd></div>
-        <div><dt>Blocks</dt><dd>{formatCount(s.blocks)} × {dataset.options.blockSize}</dd></div>
-        <div><dt>Train / validation</dt><dd>{formatCount(s.trainBlocks)} / {formatCount(s.validationBlocks)}</dd></div>
+      <dl className="facts" aria-label={d.stats}>
+        <div><dt>{d.filesCount}</dt><dd title={dataset.files.join('\n')}>{f.count(s.files)}</dd></div>
+        <div><dt>{d.documents}</dt><dd>{f.count(s.documents)}</dd></div>
+        <div><dt>{d.characters}</dt><dd>{f.count(s.characters)}</dd></div>
+        <div><dt>{d.tokens}</dt><dd>{f.count(s.tokens)}</dd></div>
+        <div><dt>{d.blocks}</dt><dd>{f.count(s.blocks)} × {dataset.options.blockSize}</dd></div>
+        <div><dt>{d.split}</dt><dd>{f.count(s.trainBlocks)} / {f.count(s.validationBlocks)}</dd></div>
       </dl>
       {dataset.preview.length > 0 && (
         <details className="preview" open>
-          <summary>First documents</summary>
-          {dataset.preview.map((doc, i) => <pre key={i}>{doc}</pre>)}
+          <summary>{d.preview}</summary>
+          {/* Each scrolls when long: focusable, so that the keyboard scrolls it too. */}
+          {dataset.preview.map((doc, i) => <pre key={i} tabIndex={0}>{doc}</pre>)}
         </details>
       )}
     </>

@@ -1,5 +1,6 @@
 // A file picker that files, and folders, can also be dropped on.
 import { useId, useState, type ReactNode } from 'react';
+import { useI18n } from './i18n/language';
 
 interface Props {
   /** The file input's accessible name. */
@@ -13,6 +14,7 @@ interface Props {
 }
 
 export function DropZone({ label, accept, disabled, onFiles, onError, children }: Props) {
+  const { t } = useI18n();
   const [over, setOver] = useState(false);
   const id = useId();
   return (
@@ -28,7 +30,7 @@ export function DropZone({ label, accept, disabled, onFiles, onError, children }
         const entries = [...e.dataTransfer.items].map((i) => (i.kind === 'file' ? i.webkitGetAsEntry() : null));
         const plain = [...e.dataTransfer.files];
         void (entries.some(Boolean) ? Promise.all(entries.filter((x) => x !== null).map(entryFiles)).then((f) => f.flat()) : Promise.resolve(plain))
-          .then((files) => { if (files.length) onFiles(files); }, (err: Error) => onError?.(`${label}: the dropped folder could not be read (${err.message})`));
+          .then((files) => { if (files.length) onFiles(files); }, (err: Error) => onError?.(t.dropzone.unreadable(label, err.message)));
       }}
     >
       <label htmlFor={id}>{label}</label>

@@ -1,6 +1,6 @@
 // The loaded model at a glance, and whether training it with the current settings fits this device.
 import type { BackendState, ModelInfo } from '../worker/protocol';
-import { formatBytes, formatCount, formatShort } from './format';
+import { useI18n } from './i18n/language';
 import { deviceBudget, fitError, trainingMemory } from './memory';
 
 interface Props {
@@ -10,30 +10,30 @@ interface Props {
 }
 
 export function ModelCard({ model, backend, shape }: Props) {
+  const { t, f } = useI18n();
+  const k = t.card;
   const c = model.config;
   const device = backend?.device ?? null;
   const memory = shape && trainingMemory(c, model.parameters, shape.batchSize, shape.blockSize);
   const warning = shape && backend && fitError(c, model.parameters, shape.batchSize, shape.blockSize, deviceBudget(backend.report.backend, device));
   return (
-    <section className="card" aria-label="Model card">
+    <section className="card" aria-label={k.label}>
       <h3>{model.name}</h3>
       <dl className="facts">
-        <div><dt>Parameters</dt><dd title={formatCount(model.parameters)}>{formatShort(model.parameters)}</dd></div>
-        <div><dt>Layers</dt><dd>{c.n_layer}</dd></div>
-        <div><dt>Heads</dt><dd>{c.n_head}</dd></div>
-        <div><dt>Embedding</dt><dd>{c.n_embd}</dd></div>
-        <div><dt>Context</dt><dd>{formatCount(c.n_positions)} tokens</dd></div>
-        <div><dt>Vocabulary</dt><dd>{formatCount(c.vocab_size)}</dd></div>
+        <div><dt>{k.parameters}</dt><dd title={f.count(model.parameters)}>{f.short(model.parameters)}</dd></div>
+        <div><dt>{k.layers}</dt><dd>{c.n_layer}</dd></div>
+        <div><dt>{k.heads}</dt><dd>{c.n_head}</dd></div>
+        <div><dt>{k.embedding}</dt><dd>{c.n_embd}</dd></div>
+        <div><dt>{k.context}</dt><dd>{k.tokens(f.count(c.n_positions))}</dd></div>
+        <div><dt>{k.vocabulary}</dt><dd>{f.count(c.vocab_size)}</dd></div>
       </dl>
       {memory && (
         <p className="memory">
-          Training memory ≈ <strong>{formatBytes(memory.total)}</strong>: weights, gradients and AdamW moments {formatBytes(memory.state)} (16 B per parameter),
-          activations {formatBytes(memory.activations)} (batch {shape.batchSize} × block {shape.blockSize}), logits {formatBytes(memory.logits)}.
-          {' '}This device: {device?.memoryGB ? `about ${device.memoryGB} GB of memory (navigator.deviceMemory)` : 'memory not reported'}
-          {device?.maxBufferSize ? `; largest GPU buffer ${formatBytes(device.maxBufferSize)}` : ''}.
+          {k.memory(f.bytes(memory.total), f.bytes(memory.state), f.bytes(memory.activations), shape.batchSize, shape.blockSize, f.bytes(memory.logits))}
+          {k.device(device?.memoryGB ?? null, device?.maxBufferSize ? f.bytes(device.maxBufferSize) : null)}
         </p>
       )}
-      {warning && <p className="warning" role="status">Does not fit: {warning}.</p>}
+      {warning && <p className="warning" role="status">{k.doesNotFit(warning)}</p>}
     </section>
   );
 }

@@ -8,19 +8,19 @@ import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { ModelCard } from './ModelCard';
 import { readFiles } from './files';
-import { formatBytes, formatDuration, messageOf } from './format';
+import { messageOf } from './format';
+import { useI18n } from './i18n/language';
+import type { Messages } from './i18n/en';
 
 const DEFAULT_MODEL = 'openai-community/gpt2';
 const HUB_ID = /^[\w.-]+(\/[\w.-]+)?$/;
 
 /** The model field's text as a source, or an error saying what it should be. */
-function parseModelField(text: string): ModelSource {
+function parseModelField(text: string, m: Messages['model']): ModelSource {
   const t = text.trim();
   if (/^(https?:\/\/|\/)/i.test(t)) return { kind: 'url', base: t };
   if (HUB_ID.test(t)) return { kind: 'hub', id: t };
-  throw new Error(t
-    ? `Model: "${t}" is neither a Hugging Face repo id (like ${DEFAULT_MODEL}) nor a URL (https://… or /…)`
-    : `Model: enter a Hugging Face repo id (like ${DEFAULT_MODEL}) or a URL`);
+  throw new Error(t ? m.badField(t, DEFAULT_MODEL) : m.emptyField(DEFAULT_MODEL));
 }
 
 interface Props {
@@ -34,6 +34,8 @@ interface Props {
 }
 
 export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: Props) {
+  const { t } = useI18n();
+  const m = t.model;
   const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? DEFAULT_MODEL);
   const [loading, setLoading] = useState(false);
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
@@ -56,7 +58,7 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
   }
 
   function loadField() {
-    try { void load(parseModelField(text)); } catch (e) { setError(messageOf(e)); }
+    try { void load(parseModelField(text, m)); } catch (e) { setError(messageOf(e)); }
   }
 
   // ?model= loads once, when the page opens (the ref keeps React's development double-mount from loading twice).
@@ -69,45 +71,46 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
 
   const busy = loading || disabled;
   return (
-    <section className="panel" aria-labelledby="model-heading">
-      <h2 id="model-heading">Model</h2>
+    <>
       <form className="row" onSubmit={(e) => { e.preventDefault(); loadField(); }}>
-        <label htmlFor="model-field">Model</label>
+        <label htmlFor="model-field">{m.field}</label>
         <input id="model-field" className="grow" type="text" value={text} onChange={(e) => setText(e.target.value)} disabled={busy} spellCheck={false}
           aria-describedby="model-hint" />
-        <button type="submit" disabled={busy}>Load model</button>
+        <button type="submit" disabled={busy}>{m.load}</button>
       </form>
-      <p id="model-hint" className="hint">A Hugging Face repo id (files from huggingface.co/ID/resolve/main/), or a URL base starting with https:// or /. Downloads are kept for the next visit.</p>
-      <DropZone label="Model files" disabled={busy} onFiles={async (files) => void load({ kind: 'files', files: await readFiles(files) })}>
-        …or pick or drop a model folder's files: config.json, model.safetensors and the tokenizer files (tokenizer.json, or vocab.json and merges.txt).
+      <p id="model-hint" className="hint">{m.hint}</p>
+      <DropZone label={m.files} disabled={busy} onFiles={async (files) => void load({ kind: 'files', files: await readFiles(files) })}>
+        {m.filesHint}
       </DropZone>
       <Downloads downloads={downloads} active={loading} />
       <Alert message={error} />
-      {retry && <button type="button" onClick={() => void load(retry)} disabled={busy}>Retry</button>}
-      {loading && <p className="status" role="status">Loading the model…</p>}
+      {retry && <button type="button" onClick={() => void load(retry)} disabled={busy}>{m.retry}</button>}
+      {loading && <p className="status" role="status">{m.loading}</p>}
       {model && <ModelCard model={model} backend={backend} shape={shape} />}
-    </section>
+    </>
   );
 }
 
 function Downloads({ downloads, active }: { downloads: Record<string, DownloadProgress>; active: boolean }) {
+  const { t, f } = useI18n();
+  const m = t.model;
   const files = Object.values(downloads);
   if (files.length === 0) return null;
   const current = files.find((d) => !d.done);
   return (
     <div className="downloads">
       {active && current && (
-        <progress aria-label="Download progress" max={current.total ?? undefined} value={current.total ? current.loaded : undefined} />
+        <progress aria-label={m.downloadProgress} max={current.total ?? undefined} value={current.total ? current.loaded : undefined} />
       )}
       <ul>
         {files.map((d) => (
           <li key={d.file}>
             <code>{d.file}</code>{' '}
-            {d.fromCache ? `${formatBytes(d.loaded)} (from cache)` : (
+            {d.fromCache ? `${f.bytes(d.loaded)} (${m.fromCache})` : (
               <>
-                {formatBytes(d.loaded)}{d.total !== null && !d.done && ` / ${formatBytes(d.total)}`}
-                {!d.done && ` · ${formatBytes(d.bytesPerSecond)}/s`}
-                {!d.done && d.secondsLeft !== null && ` · ${formatDuration(d.secondsLeft)} left`}
+                {f.bytes(d.loaded)}{d.total !== null && !d.done && ` / ${f.bytes(d.total)}`}
+                {!d.done && ` · ${m.perSecond(f.bytes(d.bytesPerSecond))}`}
+                {!d.done && d.secondsLeft !== null && ` · ${m.left(f.duration(d.secondsLeft))}`}
                 {d.done && ' ✓'}
               </>
             )}

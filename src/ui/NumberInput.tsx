@@ -1,7 +1,8 @@
 // A labelled number field (role spinbutton, named by its label), with its Hugging Face name and a hint beneath.
 // The value stays text as typed, so that "5e-" on the way to "5e-5" is not lost; it is read when it is used.
 import { useId } from 'react';
-import type { NumberField, SettingKey, Settings } from './settings';
+import { useI18n } from './i18n/language';
+import { FIELDS, type FieldKey, type NumberField, type SettingKey, type Settings } from './settings';
 
 interface Props {
   label: string;
@@ -33,10 +34,12 @@ export function NumberInput({ label, value, onChange, min, max, step, integer, h
   );
 }
 
-/** A field of the training settings. */
-export function SettingInput({ field, settings, onSetting, disabled }: { field: NumberField; settings: Settings; onSetting(key: SettingKey, value: string): void; disabled?: boolean }) {
+/** A field of the training settings, labelled in the page's language. */
+export function SettingInput({ field: key, settings, onSetting, disabled }: { field: FieldKey; settings: Settings; onSetting(key: SettingKey, value: string): void; disabled?: boolean }) {
+  const { t } = useI18n();
+  const field: NumberField = FIELDS[key], text = t.fields[key];
   return (
-    <NumberInput label={field.label} value={settings[field.key]} onChange={(v) => onSetting(field.key, v)} min={field.min} max={field.max}
-      step={field.step} integer={field.integer} hf={field.hf} hint={field.hint} disabled={disabled} />
+    <NumberInput label={text.label} value={settings[key]} onChange={(v) => onSetting(key, v)} min={field.min} max={field.max}
+      step={field.step} integer={field.integer} hf={field.hf} hint={text.hint} disabled={disabled} />
   );
 }

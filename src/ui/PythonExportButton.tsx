@@ -6,6 +6,7 @@ import type { DatasetSummary, ModelInfo } from '../worker/protocol';
 import { fileStem, saveFile } from './download';
 import { messageOf } from './format';
 import { readSettings, type Settings } from './settings';
+import { useI18n } from './i18n/language';
 
 interface Props {
   api: Api;
@@ -17,6 +18,7 @@ interface Props {
 }
 
 export function PythonExportButton({ api, model, dataset, settings, onError }: Props) {
+  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
 
   async function exportRun() {
@@ -24,7 +26,7 @@ export function PythonExportButton({ api, model, dataset, settings, onError }: P
     setBusy(true);
     onError(null);
     try {
-      const zip = await api.exportPythonRun(readSettings(settings, model.config.n_positions));
+      const zip = await api.exportPythonRun(readSettings(settings, model.config.n_positions, t));
       saveFile(zip, `${fileStem(model.name)}-run_clm.zip`, 'application/zip');
     } catch (e) {
       onError(messageOf(e));
@@ -35,8 +37,8 @@ export function PythonExportButton({ api, model, dataset, settings, onError }: P
 
   return (
     <button type="button" onClick={() => void exportRun()} disabled={!model || !dataset || busy} aria-busy={busy}
-      title="run_clm.sh (accelerate launch run_clm.py …), the dataset and the current weights, for Hugging Face's Trainer">
-      Export for Python
+      title={t.train.exportPythonTitle}>
+      {t.train.exportPython}
     </button>
   );
 }

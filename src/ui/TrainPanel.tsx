@@ -1,23 +1,28 @@
-// Training: settings, the run's controls, its progress, curves, samples and log, and the exports.
+// Training: the settings, the run's controls, its curves (laid over earlier runs'), the runs kept in this browser,
+// samples and log, and the exports. The run's progress is in the status line (StatusBar).
 import { useEffect, useState } from 'react';
 import type { Api } from './useWorker';
-import { BACKEND_LABELS, type BackendChoice, type BackendName, type BackendState, type DatasetSummary, type ExportKind, type ModelInfo, type Progress, type RunFault } from '../worker/protocol';
+import type { BackendChoice, BackendName, BackendState, DatasetSummary, ExportKind, ModelInfo, RunFault } from '../worker/protocol';
 import { Alert } from './Alert';
 import { BackendSelect } from './BackendSelect';
-import { Charts } from './Charts';
+import { Charts, type ChartRun } from './Charts';
 import { DEFAULT_FINE_TUNING, FineTuning, readFineTuning } from './FineTuning';
 import { LogTable } from './LogTable';
+import { RunsPanel } from './RunsPanel';
 import { SettingsForm } from './SettingsForm';
 import { fileStem, saveFile } from './download';
 import { PythonExportButton } from './PythonExportButton';
-import { formatCount, formatDuration, messageOf } from './format';
+import { messageOf } from './format';
+import { useI18n } from './i18n/language';
 import { deviceBudget, fitError } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
+import { colorOf, RUN_COLORS, type RunHistory } from './useRunHistory';
 import { isActive, type useTraining } from './useTraining';
 
 interface Props {
   api: Api;
   training: ReturnType<typeof useTraining>;
+  history: RunHistory;
   model: ModelInfo | null;
   dataset: DatasetSummary | null;
   settings: Settings;
@@ -28,9 +33,8 @@ interface Props {
   onRecover(next: BackendName): Promise<void>;
 }
 
-const STATUS_TEXT = { idle: 'Not started', running: 'Training', paused: 'Paused', completed: 'Completed', stopped: 'Stopped', interrupted: 'Interrupted', failed: 'Failed' } as const;
-
-export function TrainPanel({ api, training, model, dataset, settings, onSetting, backend, onBackend, onRecover }: Props) {
+export function TrainPanel({ api, training, history, model, dataset, settings, onSetting, backend, onBackend, onRecover }: Props) {
+  const { t } = useI18n();
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -45,15 +49,19 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   useEffect(() => { if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora]);
 
   function start() {
-    if (!model) return;
+    if (!model || !dataset) return;
     try {
-      const run = readSettings(settings, model.config.n_positions);
+      const run = readSettings(settings, model.config.n_positions, t);
       // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
       const tooBig = backend && fitError(model.config, model.parameters, run.args.per_device_train_batch_size, run.dataset.blockSize,
         deviceBudget(backend.report.backend, backend.device));
       const lora = readFineTuning(fineTuning);
-      if (tooBig) setSettingsError(tooBig);
-      else training.start({ ...run, lora });
+      if (tooBig) return setSettingsError(tooBig);
+      training.start({ ...run, lora });
+      history.begin({
+        startedAt: new Date().toISOString(), model: model.name, backend: backend?.report.backend ?? '', dataset: dataset.files,
+        args: run.args, datasetOptions: run.dataset,
+      }, t.runs.defaultName);
     } catch (e) {
       setSettingsError(messageOf(e));
     }
@@ -84,63 +92,74 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
     }
   }
 
+  // The runs the charts lay over each other; the current one is drawn from the live log.
+  const shown = history.shown.flatMap((id): ChartRun[] => {
+    const r = history.runs.find((x) => x.id === id);
+    return r ? [{ id, name: r.name, color: colorOf(history.shown, id), logs: id === history.currentId ? view.logs : r.logHistory }] : [];
+  });
+  const chartRuns = shown.length || !view.logs.length ? shown : [{ id: 'live', name: '', color: RUN_COLORS[0], logs: view.logs }];
+
   return (
-    <section className="panel" aria-labelledby="train-heading">
-      <h2 id="train-heading">Training</h2>
+    <>
       <FineTuning value={fineTuning} onChange={setFineTuning} disabled={active} />
       <SettingsForm settings={settings} onSetting={onSetting} disabled={active}>
         <BackendSelect backend={backend} disabled={active} onChoose={onBackend} />
       </SettingsForm>
       <div className="controls">
-        <button type="button" className="primary" onClick={start} disabled={active || !model || !dataset}>Start training</button>
-        <button type="button" onClick={training.pause} disabled={view.status !== 'running'}>Pause</button>
-        <button type="button" onClick={training.resume} disabled={view.status !== 'paused'}>Resume</button>
-        <button type="button" onClick={training.stop} disabled={!active}>Stop</button>
-        <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>Save checkpoint</button>
+        <button type="button" className="primary" onClick={start} disabled={active || !model || !dataset}>{t.train.start}</button>
+        <button type="button" onClick={training.pause} disabled={view.status !== 'running'}>{t.train.pause}</button>
+        <button type="button" onClick={training.resume} disabled={view.status !== 'paused'}>{t.train.resume}</button>
+        <button type="button" onClick={training.stop} disabled={!active}>{t.train.stop}</button>
+        <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>{t.train.save}</button>
         {view.lora && (
           <label>
-            Export as{' '}
+            {t.train.exportAs}{' '}
             <select value={exportKind} onChange={(e) => setExportKind(e.target.value as ExportKind)} disabled={exporting}>
-              <option value="adapter">LoRA adapter (PEFT files, a few MB)</option>
-              <option value="merged">Merged model (full weights)</option>
+              <option value="adapter">{t.train.exportAdapter}</option>
+              <option value="merged">{t.train.exportMerged}</option>
             </select>
           </label>
         )}
-        <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>Export model</button>
+        <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>{t.train.export}</button>
         <PythonExportButton api={api} model={model} dataset={dataset} settings={settings} onError={setFileError} />
-        <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>Download log</button>
+        <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>{t.train.downloadLog}</button>
       </div>
-      {!dataset && model && <p className="hint">Add a dataset to train on.</p>}
-      <p className="hint">Each run starts from the model as loaded. Pausing takes effect after the current step.</p>
-      <RunProgress status={view.status} progress={view.progress} />
-      {view.checkpoint && <p className="status" role="status">Saved {view.checkpoint.name} in this browser's storage.</p>}
-      {exporting && <p className="status" role="status">Zipping the model folder…</p>}
+      {!model ? <p className="hint">{t.train.needModel}</p> : !dataset && <p className="hint">{t.train.needDataset}</p>}
+      <p className="hint">{t.train.fromLoaded}</p>
+      {view.checkpoint && <p className="status" role="status">{t.train.saved(view.checkpoint.name)}</p>}
+      {exporting && <p className="status" role="status">{t.train.zipping}</p>}
       <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
       {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (
-        <ul className="warnings" aria-label="Warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
       )}
-      <Charts logs={view.logs} />
+      <Charts runs={chartRuns} />
+      <RunsPanel history={history} />
       <div className="columns">
         <LogTable logs={view.logs} />
         <section className="samples" aria-labelledby="samples-heading">
-          <h3 id="samples-heading">Samples</h3>
-          {view.samples.length === 0 && <p className="hint">A greedy continuation of the sample prompt appears after evaluations.</p>}
-          {view.samples.map((s) => (
-            <p key={s.step} className="sample"><span className="step">step {s.step}</span> <strong>{s.prompt}</strong>{s.text}</p>
-          ))}
+          <h3 id="samples-heading">{t.train.samples}</h3>
+          {view.samples.length === 0 ? <p className="hint">{t.train.samplesHint}</p> : (
+            <ol className="sample-list" tabIndex={0} aria-labelledby="samples-heading">
+              {view.samples.map((s) => (
+                <li key={s.step} className="sample"><span className="step">{t.train.sampleStep(s.step)}</span> <strong>{s.prompt}</strong>{s.text}</li>
+              ))}
+            </ol>
+          )}
         </section>
       </div>
-    </section>
+    </>
   );
 }
 
 /** The way on after a fault: the next backend, from the checkpoint kept. */
 function FaultActions({ fault, onRecover }: { fault: RunFault; onRecover(next: BackendName): Promise<void> }) {
+  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const next = fault.next;
   if (!next) return null;
+  const name = t.backends.names[next];
   async function go(to: BackendName) {
     setBusy(true);
     setError(null);
@@ -149,28 +168,11 @@ function FaultActions({ fault, onRecover }: { fault: RunFault; onRecover(next: B
   return (
     <div className="row">
       <button type="button" className="primary" disabled={busy} onClick={() => void go(next)}>
-        {fault.checkpoint ? `Continue on ${BACKEND_LABELS[next]} from ${fault.checkpoint.name}` : `Switch to ${BACKEND_LABELS[next]}`}
+        {fault.checkpoint ? t.train.continueOn(name, fault.checkpoint.name) : t.train.switchTo(name)}
       </button>
-      {busy && <span className="status" role="status"> Starting {BACKEND_LABELS[next]} and loading the checkpoint…</span>}
+      {busy && <span className="status" role="status">{t.train.starting(name)}</span>}
       <Alert message={error} />
     </div>
   );
 }
 
-function RunProgress({ status, progress }: { status: keyof typeof STATUS_TEXT; progress: Progress | null }) {
-  const p = progress;
-  return (
-    <div className="progress">
-      <progress aria-label="Training progress" max={p?.maxSteps ?? 1} value={p?.step ?? 0} />
-      <p className="stats">
-        <strong>{STATUS_TEXT[status]}</strong>
-        {p && (
-          <>
-            {' · '}step {formatCount(p.step)} / {formatCount(p.maxSteps)} · epoch {p.epoch.toFixed(2)} · {formatCount(Math.round(p.tokensPerSecond))} tokens/s
-            {' · '}elapsed {formatDuration(p.elapsed)}{p.step < p.maxSteps && status === 'running' ? ` · ETA ${formatDuration(p.eta)}` : ''}
-          </>
-        )}
-      </p>
-    </div>
-  );
-}

@@ -1,14 +1,18 @@
-// How numbers, sizes and durations read on the page.
+// How numbers, sizes, durations and dates read on the page: through Intl, in the page's language. The English
+// defaults serve the messages written outside the language context (the memory estimate's).
 
-export function formatBytes(n: number): string {
+const EN = 'en-US';
+
+export function formatBytes(n: number, locale = EN): string {
   if (!Number.isFinite(n)) return '–';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;
   while (Math.abs(n) >= 1000 && i < units.length - 1) { n /= 1000; i++; }
-  return `${i === 0 ? n : n.toFixed(n >= 100 ? 0 : 1)} ${units[i]}`;
+  const digits = i === 0 || n >= 100 ? 0 : 1;
+  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)} ${units[i]}`;
 }
 
-/** 75 → "1:15", 3725 → "1:02:05". */
+/** 75 → "1:15", 3725 → "1:02:05" (a clock reading: the same in every language). */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
   const s = Math.round(seconds);
@@ -17,22 +21,41 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
 
-export const formatCount = (n: number) => n.toLocaleString('en-US');
+export const formatCount = (n: number, locale = EN) => n.toLocaleString(locale);
 
-/** 124439808 → "124.4M". */
-export function formatShort(n: number): string {
-  for (const [unit, size] of [['B', 1e9], ['M', 1e6], ['k', 1e3]] as const) if (Math.abs(n) >= size) return `${(n / size).toFixed(1)}${unit}`;
-  return String(n);
-}
+/** 124439808 → "124.4M" (Intl's compact notation: "124,4 M" in Spanish). */
+export const formatShort = (n: number, locale = EN) => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 
-/** Losses, rates and norms in a table: 4 significant digits, exponent for very small values (learning rates). */
-export function formatMetric(x: number | string | undefined): string {
+/** Losses, rates and norms in a table: 4 significant digits, an exponent for very small values (learning rates). */
+export function formatMetric(x: number | string | undefined, locale = EN): string {
   if (typeof x !== 'number') return x ?? '';
   if (!Number.isFinite(x)) return String(x);
-  return x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : Number(x.toPrecision(4)).toString();
+  return x !== 0 && Math.abs(x) < 1e-3
+    ? new Intl.NumberFormat(locale, { notation: 'scientific', maximumFractionDigits: 2 }).format(x)
+    : new Intl.NumberFormat(locale, { maximumSignificantDigits: 4, useGrouping: false }).format(x);
 }
 
-export const formatPercent = (p: number) => `${(100 * p).toFixed(p >= 0.1 ? 1 : 2)}%`;
+export const formatPercent = (p: number, locale = EN) =>
+  new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: p >= 0.1 ? 1 : 2, minimumFractionDigits: p >= 0.1 ? 1 : 2 }).format(p);
+
+export const formatDate = (d: Date | string | number, locale = EN) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d));
+
+/** The formatters above in one language, for components (useI18n().f). */
+export function formatsFor(locale: string) {
+  return {
+    bytes: (n: number) => formatBytes(n, locale),
+    duration: formatDuration,
+    count: (n: number) => formatCount(n, locale),
+    short: (n: number) => formatShort(n, locale),
+    metric: (x: number | string | undefined) => formatMetric(x, locale),
+    percent: (p: number) => formatPercent(p, locale),
+    date: (d: Date | string | number) => formatDate(d, locale),
+    /** A plain number with up to `digits` decimals. */
+    number: (x: number, digits = 2) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(x),
+  };
+}
+export type Formats = ReturnType<typeof formatsFor>;
 
 /** The message of an error from the worker (comlink sends its message, never a stack to show). */
 export const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,8 +1,9 @@
 // The training settings as the form holds them (text, as typed) and their reading into TrainingArguments. Labels are
-// the page's; each field also shows its Hugging Face name (TrainingArguments / run_clm.py) so that a Trainer user's
-// settings carry over. Defaults are DEFAULT_ARGS except where a browser run needs other ones (see UI_DEFAULTS).
+// the page's, in its language (i18n/en.ts `fields`); each field also shows its Hugging Face name (TrainingArguments /
+// run_clm.py) so that a Trainer user's settings carry over. Defaults are DEFAULT_ARGS except where a browser run needs other ones (see UI_DEFAULTS).
 import { DEFAULT_ARGS, LR_SCHEDULES, resolveArgs, SettingsError, type LrSchedule, type TrainingArguments } from '../core/train/args';
 import type { DatasetOptions, SampleSettings } from '../worker/protocol';
+import type { Messages } from './i18n/en';
 
 export { LR_SCHEDULES, type LrSchedule };
 
@@ -15,18 +16,16 @@ export type Settings = Record<SettingKey, string>;
 
 export interface NumberField {
   key: SettingKey;
-  label: string;
   /** The Hugging Face name (TrainingArguments, or run_clm.py's data arguments); none for page-only fields. */
   hf: string | null;
   integer: boolean;
   min: number;
   max?: number;
   step?: number;
-  hint?: string;
 }
 
-type FieldOptions = Partial<Omit<NumberField, 'key' | 'label'>>;
-const field = (key: SettingKey, label: string, o: FieldOptions = {}): NumberField => ({ key, label, hf: key, integer: true, min: 0, ...o });
+type FieldOptions = Partial<Omit<NumberField, 'key'>>;
+const field = (key: SettingKey, o: FieldOptions = {}): NumberField => ({ key, hf: key, integer: true, min: 0, ...o });
 
 /**
  * HF's defaults suit long GPU runs: logging every 500 steps would leave the charts empty for a long while here, and
@@ -61,41 +60,44 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 export const FIELDS = {
-  learning_rate: field('learning_rate', 'Learning rate', { integer: false, step: 1e-5 }),
-  warmup_steps: field('warmup_steps', 'Warmup steps'),
-  weight_decay: field('weight_decay', 'Weight decay', { integer: false, step: 0.01 }),
-  max_grad_norm: field('max_grad_norm', 'Max grad norm', { integer: false, step: 0.1, hint: '0: no clipping' }),
-  per_device_train_batch_size: field('per_device_train_batch_size', 'Batch size', { min: 1 }),
-  gradient_accumulation_steps: field('gradient_accumulation_steps', 'Gradient accumulation', { min: 1 }),
-  block_size: field('block_size', 'Block size', { min: 2, hint: 'tokens per sequence' }),
-  num_train_epochs: field('num_train_epochs', 'Epochs', { integer: false, step: 1 }),
-  max_steps: field('max_steps', 'Max steps', { min: -1, hint: '-1: run for Epochs' }),
-  logging_steps: field('logging_steps', 'Logging steps', { min: 1 }),
-  eval_steps: field('eval_steps', 'Eval steps', { hint: '0: at the end' }),
-  save_steps: field('save_steps', 'Save steps', { hint: '0: no autosave' }),
-  seed: field('seed', 'Seed'),
-  dropout: field('dropout', 'Dropout', { integer: false, max: 0.99, step: 0.05, hint: "empty: the config's rates" }),
-  validation_split_percentage: field('validation_split_percentage', 'Validation %', { integer: false, max: 100, step: 1 }),
-  sample_every: field('sample_every', 'Sample every N evaluations', { hf: null, hint: '0: no samples' }),
+  learning_rate: field('learning_rate', { integer: false, step: 1e-5 }),
+  warmup_steps: field('warmup_steps'),
+  weight_decay: field('weight_decay', { integer: false, step: 0.01 }),
+  max_grad_norm: field('max_grad_norm', { integer: false, step: 0.1 }),
+  per_device_train_batch_size: field('per_device_train_batch_size', { min: 1 }),
+  gradient_accumulation_steps: field('gradient_accumulation_steps', { min: 1 }),
+  block_size: field('block_size', { min: 2 }),
+  num_train_epochs: field('num_train_epochs', { integer: false, step: 1 }),
+  max_steps: field('max_steps', { min: -1 }),
+  logging_steps: field('logging_steps', { min: 1 }),
+  eval_steps: field('eval_steps'),
+  save_steps: field('save_steps'),
+  seed: field('seed'),
+  dropout: field('dropout', { integer: false, max: 0.99, step: 0.05 }),
+  validation_split_percentage: field('validation_split_percentage', { integer: false, max: 100, step: 1 }),
+  sample_every: field('sample_every', { hf: null }),
 } satisfies Partial<Record<SettingKey, NumberField>>;
 
-const labelOf = (key: string) => (FIELDS as Partial<Record<string, NumberField>>)[key]?.label ?? (key === 'lr_scheduler_type' ? 'LR schedule' : key);
+export type FieldKey = keyof typeof FIELDS;
 
-function number(s: Partial<Settings>, key: keyof typeof FIELDS): number {
-  const f = FIELDS[key];
+const labelOf = (t: Messages, key: string) => (key in FIELDS ? t.fields[key as FieldKey].label : key === 'lr_scheduler_type' ? t.settings.schedule : key);
+
+function readNumber(s: Partial<Settings>, key: FieldKey, t: Messages): number {
+  const f: NumberField = FIELDS[key], label = t.fields[key].label;
   const text = (s[key] ?? '').trim();
   const x = Number(text);
-  if (text === '' || !Number.isFinite(x)) throw new SettingsError(`${f.label}: enter a number${text ? `, not "${text}"` : ''}`);
-  if (f.integer && !Number.isInteger(x)) throw new SettingsError(`${f.label}: enter a whole number, not ${text}`);
-  if (x < f.min) throw new SettingsError(`${f.label}: must be at least ${f.min}, got ${text}`);
-  if (f.max !== undefined && x > f.max) throw new SettingsError(`${f.label}: must be at most ${f.max}, got ${text}`);
+  if (text === '' || !Number.isFinite(x)) throw new SettingsError(t.errors.number(label, text));
+  if (f.integer && !Number.isInteger(x)) throw new SettingsError(t.errors.whole(label, text));
+  if (x < f.min) throw new SettingsError(t.errors.atLeast(label, f.min, text));
+  if (f.max !== undefined && x > f.max) throw new SettingsError(t.errors.atMost(label, f.max, text));
   return x;
 }
 
 export interface RunSettings { args: TrainingArguments; dataset: DatasetOptions; samples: SampleSettings }
 
 /** The form read and checked; a SettingsError names the field by its label (and its Hugging Face name). */
-export function readSettings(s: Settings, nPositions: number): RunSettings {
+export function readSettings(s: Settings, nPositions: number, t: Messages): RunSettings {
+  const number = (s: Partial<Settings>, key: FieldKey) => readNumber(s, key, t);
   const partial: Partial<TrainingArguments> = {
     learning_rate: number(s, 'learning_rate'),
     lr_scheduler_type: s.lr_scheduler_type as LrSchedule,
@@ -122,26 +124,26 @@ export function readSettings(s: Settings, nPositions: number): RunSettings {
   } catch (e) {
     // resolveArgs names the Hugging Face key first: put the label the page shows before it.
     const key = (e as Error).message.split(' ')[0];
-    throw new SettingsError(`${labelOf(key)} (${(e as Error).message})`);
+    throw new SettingsError(`${labelOf(t, key)} (${(e as Error).message})`);
   }
   return {
     args,
-    dataset: readDatasetOptions(s, nPositions),
+    dataset: readDatasetOptions(s, nPositions, t),
     samples: { prompt: s.sample_prompt, everyEvaluations: number(s, 'sample_every'), maxNewTokens: 32 },
   };
 }
 
 /** Block size and split, which the dataset panel also needs (to show the blocks) before training. */
-export function readDatasetOptions(s: Pick<Settings, 'block_size' | 'validation_split_percentage'>, nPositions: number): DatasetOptions {
-  const blockSize = number(s, 'block_size');
-  if (blockSize > nPositions) throw new SettingsError(`Block size: at most the model's context of ${nPositions} tokens (n_positions), got ${blockSize}`);
-  return { blockSize, validationSplitPercentage: number(s, 'validation_split_percentage') };
+export function readDatasetOptions(s: Pick<Settings, 'block_size' | 'validation_split_percentage'>, nPositions: number, t: Messages): DatasetOptions {
+  const blockSize = readNumber(s, 'block_size', t);
+  if (blockSize > nPositions) throw new SettingsError(t.errors.blockSize(t.fields.block_size.label, nPositions, blockSize));
+  return { blockSize, validationSplitPercentage: readNumber(s, 'validation_split_percentage', t) };
 }
 
 /** The form showing `args` (a restored run's), keeping the page-only fields. */
 export function settingsOf(args: TrainingArguments, blockSize: number, previous: Settings): Settings {
   const out: Settings = { ...previous, block_size: String(blockSize), lr_scheduler_type: args.lr_scheduler_type };
-  for (const key of Object.keys(FIELDS) as Array<keyof typeof FIELDS>) if (key in args) out[key] = String(args[key as keyof TrainingArguments]);
+  for (const key of Object.keys(FIELDS) as FieldKey[]) if (key in args) out[key] = String(args[key as keyof TrainingArguments]);
   out.dropout = args.dropout === null ? '' : String(args.dropout);
   out.shuffle = String(args.shuffle);
   return out;
