@@ -8,6 +8,13 @@ interface Props {
   onChoose(choice: BackendChoice): void;
 }
 
+/** wasm's threads; a single one is explained: wasm threads need SharedArrayBuffer, which only an isolated page has. */
+function threadsNote(threads: number): string {
+  if (threads > 1) return `${threads} threads`;
+  return globalThis.crossOriginIsolated ? '1 thread'
+    : 'single-threaded: this page is not cross-origin isolated (its server sends no COOP/COEP headers), so WebAssembly threads are off';
+}
+
 export function BackendSelect({ backend, disabled, onChoose }: Props) {
   const id = useId();
   const active = backend?.report.backend;
@@ -30,7 +37,8 @@ export function BackendSelect({ backend, disabled, onChoose }: Props) {
         {!backend ? 'Starting the backends…' : (
           <>
             Running on <strong>{NAMES[backend.report.backend]}</strong>
-            {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}.
+            {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}
+            {backend.report.threads !== undefined ? ` (${threadsNote(backend.report.threads)})` : ''}.
             {backend.report.skipped.map((s) => ` Not ${NAMES[s.backend]}: ${s.reason}.`).join('')}
             {unavailable.filter((o) => !backend.report.skipped.some((s) => s.backend === o.backend)).map((o) => ` ${NAMES[o.backend]} is not available: ${o.reason}.`).join('')}
           </>
