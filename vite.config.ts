@@ -65,7 +65,7 @@ export function serveDir(prefix: string, dir: string, types: Record<string, stri
 }
 
 const MIME: Record<string, string> = {
-  '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
   '.jsonl': 'application/jsonl; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.mbox': 'application/mbox',
 };
 

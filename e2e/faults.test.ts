@@ -25,7 +25,7 @@ let h: Harness;
 const tmp = mkdtempSync(path.join(tmpdir(), 'faults-e2e-'));
 const pages: E2EPage[] = [];
 
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const p of pages) await p.close();
   await h?.close();

@@ -41,6 +41,8 @@ export interface E2EPage {
   errors: string[];
   /** Every console message, as `type: text`. */
   console: string[];
+  /** With `offline`: every request that tried to leave 127.0.0.1 (each was aborted as if the network were down). */
+  blocked: string[];
   /** Saves a full-page PNG as e2e/artifacts/NAME.png and returns its path. */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -54,7 +56,7 @@ export interface Harness {
   /** The WebGPU adapter the probe page got. */
   gpu: GpuAdapterSummary;
   /** Opens `pathname` (e.g. '/e2e/pages/numerics.html') in a new page of a new browser context. */
-  open(pathname: string, opts?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' }): Promise<E2EPage>;
+  open(pathname: string, opts?: OpenOptions): Promise<E2EPage>;
   close(): Promise<void>;
 }
 
@@ -110,8 +112,26 @@ export async function assertBrowserCapabilities(page: Page, isolated = true): Pr
   return probe.gpu!;
 }
 
-async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domcontentloaded' | 'networkidle' = 'load'): Promise<E2EPage> {
+export interface OpenOptions {
+  waitUntil?: 'load' | 'domcontentloaded' | 'networkidle';
+  /** No network beyond 127.0.0.1 (the page and its workers): other requests fail as offline and are listed in `blocked`. */
+  offline?: boolean;
+}
+
+async function openPage(browser: Browser, url: string, { waitUntil = 'load', offline = false }: OpenOptions = {}): Promise<E2EPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const blocked: string[] = [];
+  // context.route sees the workers' requests too (the studio's worker downloads the models).
+  if (offline) {
+    await context.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '127.0.0.1') {
+        blocked.push(route.request().url());
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   const consoleLog: string[] = [];
@@ -125,7 +145,7 @@ async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domc
   const response = await page.goto(url, { waitUntil });
   if (!response || !response.ok()) throw new Error(`GET ${url}: ${response ? `HTTP ${response.status()}` : 'no response'}`);
   return {
-    page, context, errors, console: consoleLog,
+    page, context, errors, console: consoleLog, blocked,
     async screenshot(name) {
       mkdirSync(ARTIFACTS, { recursive: true });
       const file = path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
@@ -159,7 +179,7 @@ export async function startHarness(kind: ServerKind = 'dev'): Promise<Harness> {
     const b = browser;
     return {
       url, server, browser: b, gpu,
-      open: (pathname, opts) => openPage(b, new URL(pathname, url + '/').href, opts?.waitUntil),
+      open: (pathname, opts) => openPage(b, new URL(pathname, url + '/').href, opts),
       async close() { await b.close().catch(() => {}); await server.close(); },
     };
   } catch (e) {

@@ -50,7 +50,7 @@ export async function productionBuild(): Promise<string> {
     try {
       if (existsSync(dir)) return dir;
       const tmp = `${dir}.tmp-${process.pid}`;
-      await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), root: REPO_ROOT, logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+      await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), root: REPO_ROOT, logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
       renameSync(tmp, dir);
       // Older builds are of sources that no longer exist.
       for (const f of readdirSync(CACHE)) if (f.startsWith('dist-') && !f.startsWith(path.basename(dir))) rmSync(path.join(CACHE, f), { recursive: true, force: true });

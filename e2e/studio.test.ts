@@ -31,7 +31,7 @@ let chooseBackend: Controls['chooseBackend'], logRows: Controls['logRows'], down
 const tmp = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness('preview');
   p = await h.open(`/?model=${MODEL}`);
   page = p.page;
   ({ spin, button, status, setSettings, chooseBackend, logRows, download } = studioControls(page, tmp));

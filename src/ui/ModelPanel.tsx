@@ -6,6 +6,8 @@ import type { Api } from './useWorker';
 import type { BackendState, DownloadProgress, ModelInfo, ModelSource } from '../worker/protocol';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
+import { KnownModels } from './KnownModels';
+import { BUILTIN_MODEL } from '../known_models';
 import { ModelCard } from './ModelCard';
 import { readFiles } from './files';
 import { formatBytes, formatDuration, messageOf } from './format';
@@ -16,6 +18,7 @@ const HUB_ID = /^[\w.-]+(\/[\w.-]+)?$/;
 /** The model field's text as a source, or an error saying what it should be. */
 function parseModelField(text: string): ModelSource {
   const t = text.trim();
+  if (t === BUILTIN_MODEL.name) return { kind: 'builtin' };
   if (/^(https?:\/\/|\/)/i.test(t)) return { kind: 'url', base: t };
   if (HUB_ID.test(t)) return { kind: 'hub', id: t };
   throw new Error(t
@@ -34,7 +37,7 @@ interface Props {
 }
 
 export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: Props) {
-  const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? DEFAULT_MODEL);
+  const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? BUILTIN_MODEL.name);
   const [loading, setLoading] = useState(false);
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
   const [error, setError] = useState<string | null>(null);
@@ -55,14 +58,15 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
     }
   }
 
-  function loadField() {
-    try { void load(parseModelField(text)); } catch (e) { setError(messageOf(e)); }
+  function loadField(field = text) {
+    try { void load(parseModelField(field)); } catch (e) { setError(messageOf(e)); }
   }
 
-  // ?model= loads once, when the page opens (the ref keeps React's development double-mount from loading twice).
+  // ?model= (or else the built-in model) loads once, when the page opens (the ref keeps React's development
+  // double-mount from loading twice).
   const autoLoaded = useRef(false);
   useEffect(() => {
-    if (autoLoaded.current || !new URLSearchParams(location.search).has('model')) return;
+    if (autoLoaded.current) return;
     autoLoaded.current = true;
     loadField();
   }, []);
@@ -77,6 +81,7 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
           aria-describedby="model-hint" />
         <button type="submit" disabled={busy}>Load model</button>
       </form>
+      <KnownModels disabled={busy} onPick={(name) => { setText(name); loadField(name); }} onNew={(source) => void load(source)} />
       <p id="model-hint" className="hint">A Hugging Face repo id (files from huggingface.co/ID/resolve/main/), or a URL base starting with https:// or /. Downloads are kept for the next visit.</p>
       <DropZone label="Model files" disabled={busy} onFiles={async (files) => void load({ kind: 'files', files: await readFiles(files) })}>
         …or pick or drop a model folder's files: config.json, model.safetensors and the tokenizer files (tokenizer.json, or vocab.json and merges.txt).
