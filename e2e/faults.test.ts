@@ -25,7 +25,7 @@ let h: Harness;
 const tmp = mkdtempSync(path.join(tmpdir(), 'faults-e2e-'));
 const pages: E2EPage[] = [];
 
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const p of pages) await p.close();
   await h?.close();
@@ -200,7 +200,10 @@ describe('the studio survives faults', () => {
     writeFileSync(path.join(dir, 'notes', 'note.txt'), 'A short note about the meeting on Tuesday.\n');
     writeFileSync(path.join(dir, '.DS_Store'), '');
     // A real drop of a directory, as the OS hands one to Chromium (DevTools' drag events carry file paths).
-    const box = (await s.page.locator('.dropzone', { has: s.page.getByText('Dataset files', { exact: true }) }).boundingBox())!;
+    // In view first: choosing the backend scrolled the page down to the Backend field.
+    const zone = s.page.locator('.dropzone', { has: s.page.getByText('Dataset files', { exact: true }) });
+    await zone.scrollIntoViewIfNeeded();
+    const box = (await zone.boundingBox())!;
     const cdp = await s.p.context.newCDPSession(s.page);
     const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     const data = { items: [], files: [dir], dragOperationsMask: 1 };

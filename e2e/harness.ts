@@ -1,7 +1,10 @@
-// End-to-end harness: a Vite dev server (this repo's vite.config.ts, plus the read-only reference fixtures at
-// /fixtures/) and Debian's Chromium driven by playwright-core, headless, with WebGPU and WebGL on SwiftShader.
+// End-to-end harness: the studio served (plus the read-only reference fixtures at /fixtures/) and Debian's Chromium
+// driven by playwright-core, headless, with WebGPU and WebGL on SwiftShader. Three servers:
+// - 'preview': the production build under `vite preview` (e2e/production.ts): what the studio tests use;
+// - 'static': the same build from a plain file server without COOP/COEP headers (not cross-origin isolated);
+// - 'dev': Vite's dev server (this repo's vite.config.ts), for the test pages under e2e/pages/ that import the core.
 //
-//   const h = await startHarness();              // beforeAll: server + browser, shared by a file's tests
+//   const h = await startHarness('preview');     // beforeAll: server + browser, shared by a file's tests
 //   const p = await h.open('/e2e/pages/x.html');  // a fresh page in its own browser context
 //   ...p.page (playwright Page), p.errors (console errors, page errors, failed requests)...
 //   await p.screenshot('name');                   // e2e/artifacts/name.png
@@ -12,11 +15,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { createServer, type Plugin } from 'vite';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { FIXTURES, REPO_ROOT } from '../test/fixtures';
 import { serveDir } from '../vite.config.ts';
+import { plainStaticServer, previewServer, productionBuild, type Served } from './production';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(REPO_ROOT, 'e2e', 'artifacts');
@@ -37,6 +41,8 @@ export interface E2EPage {
   errors: string[];
   /** Every console message, as `type: text`. */
   console: string[];
+  /** With `offline`: every request that tried to leave 127.0.0.1 (each was aborted as if the network were down). */
+  blocked: string[];
   /** Saves a full-page PNG as e2e/artifacts/NAME.png and returns its path. */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -45,12 +51,12 @@ export interface E2EPage {
 export interface Harness {
   /** http://127.0.0.1:PORT (no trailing slash). */
   url: string;
-  server: ViteDevServer;
+  server: Served;
   browser: Browser;
   /** The WebGPU adapter the probe page got. */
   gpu: GpuAdapterSummary;
   /** Opens `pathname` (e.g. '/e2e/pages/numerics.html') in a new page of a new browser context. */
-  open(pathname: string, opts?: { waitUntil?: 'load' | 'domcontentloaded' | 'networkidle' }): Promise<E2EPage>;
+  open(pathname: string, opts?: OpenOptions): Promise<E2EPage>;
   close(): Promise<void>;
 }
 
@@ -63,7 +69,7 @@ function fixturesPlugin(): Plugin {
 }
 
 /** Starts the dev server on a free port of 127.0.0.1 (HMR and file watching off: other people edit src meanwhile). */
-export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
+export async function startDevServer(): Promise<Served> {
   const server = await createServer({
     configFile: path.join(REPO_ROOT, 'vite.config.ts'),
     root: REPO_ROOT,
@@ -80,15 +86,15 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
   await server.listen();
   const addr = server.httpServer?.address() as AddressInfo | null;
   if (!addr || typeof addr !== 'object') throw new Error('the Vite dev server did not start listening');
-  return { server, url: `http://127.0.0.1:${addr.port}` };
+  return { url: `http://127.0.0.1:${addr.port}`, close: () => server.close() };
 }
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Throws unless `page` is cross-origin isolated and navigator.gpu gives an adapter. */
-export async function assertBrowserCapabilities(page: Page): Promise<GpuAdapterSummary> {
+/** Throws unless `page` is cross-origin isolated (or, with `isolated` false, is not) and navigator.gpu gives an adapter. */
+export async function assertBrowserCapabilities(page: Page, isolated = true): Promise<GpuAdapterSummary> {
   const probe = await page.evaluate(async () => {
     const isolated = globalThis.crossOriginIsolated === true;
     if (!('gpu' in navigator) || !navigator.gpu) return { isolated, error: `navigator.gpu is missing (secure context: ${isSecureContext})` };
@@ -99,14 +105,33 @@ export async function assertBrowserCapabilities(page: Page): Promise<GpuAdapterS
     return { isolated, gpu: { vendor: i.vendor, architecture: i.architecture, description: i.description, features: [...adapter.features].map(String).sort() } };
   });
   const problems: string[] = [];
-  if (!probe.isolated) problems.push('the page is not crossOriginIsolated (COOP/COEP headers missing): no SharedArrayBuffer, no wasm threads');
+  if (isolated && !probe.isolated) problems.push('the page is not crossOriginIsolated (COOP/COEP headers missing): no SharedArrayBuffer, no wasm threads');
+  if (!isolated && probe.isolated) problems.push('the page is crossOriginIsolated, but this server should send no COOP/COEP headers');
   if (!probe.gpu) problems.push(`WebGPU does not work in ${CHROMIUM} (${CHROMIUM_ARGS.join(' ')}): ${probe.error}`);
   if (problems.length) throw new Error(`browser check failed:\n  ${problems.join('\n  ')}`);
   return probe.gpu!;
 }
 
-async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domcontentloaded' | 'networkidle' = 'load'): Promise<E2EPage> {
+export interface OpenOptions {
+  waitUntil?: 'load' | 'domcontentloaded' | 'networkidle';
+  /** No network beyond 127.0.0.1 (the page and its workers): other requests fail as offline and are listed in `blocked`. */
+  offline?: boolean;
+}
+
+async function openPage(browser: Browser, url: string, { waitUntil = 'load', offline = false }: OpenOptions = {}): Promise<E2EPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const blocked: string[] = [];
+  // context.route sees the workers' requests too (the studio's worker downloads the models).
+  if (offline) {
+    await context.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '127.0.0.1') {
+        blocked.push(route.request().url());
+        return route.abort('internetdisconnected');
+      }
+      return route.continue();
+    });
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   const consoleLog: string[] = [];
@@ -120,7 +145,7 @@ async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domc
   const response = await page.goto(url, { waitUntil });
   if (!response || !response.ok()) throw new Error(`GET ${url}: ${response ? `HTTP ${response.status()}` : 'no response'}`);
   return {
-    page, context, errors, console: consoleLog,
+    page, context, errors, console: consoleLog, blocked,
     async screenshot(name) {
       mkdirSync(ARTIFACTS, { recursive: true });
       const file = path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
@@ -131,19 +156,30 @@ async function openPage(browser: Browser, url: string, waitUntil: 'load' | 'domc
   };
 }
 
-/** Dev server + Chromium, checked for cross-origin isolation and WebGPU. */
-export async function startHarness(): Promise<Harness> {
-  const { server, url } = await startDevServer();
+export type ServerKind = 'dev' | 'preview' | 'static';
+
+async function startServer(kind: ServerKind): Promise<Served> {
+  if (kind === 'dev') return startDevServer();
+  // The probe page, and the fixtures, beside the build.
+  const extra: Array<[string, string]> = [[FIXTURES_URL, FIXTURES], ['/e2e/pages/', path.join(REPO_ROOT, 'e2e', 'pages')]];
+  const dist = await productionBuild();
+  return kind === 'preview' ? previewServer(dist, extra) : plainStaticServer(dist, extra);
+}
+
+/** A server of `kind` + Chromium, checked for cross-origin isolation (none for 'static') and WebGPU. */
+export async function startHarness(kind: ServerKind = 'dev'): Promise<Harness> {
+  const server = await startServer(kind);
+  const url = server.url;
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
     const probe = await openPage(browser, `${url}/e2e/pages/blank.html`);
     let gpu: GpuAdapterSummary;
-    try { gpu = await assertBrowserCapabilities(probe.page); } finally { await probe.close(); }
+    try { gpu = await assertBrowserCapabilities(probe.page, kind !== 'static'); } finally { await probe.close(); }
     const b = browser;
     return {
       url, server, browser: b, gpu,
-      open: (pathname, opts) => openPage(b, new URL(pathname, url + '/').href, opts?.waitUntil),
+      open: (pathname, opts) => openPage(b, new URL(pathname, url + '/').href, opts),
       async close() { await b.close().catch(() => {}); await server.close(); },
     };
   } catch (e) {

@@ -1,4 +1,5 @@
-// The studio page in Chromium, driven as a user drives it: real clicks, real files, the real worker and core.
+// The studio page in Chromium, driven as a user drives it: real clicks, real files, the real worker and core, on the
+// production build under `vite preview` (e2e/production.ts).
 // One page goes through the whole story in order (each step needs the previous one's state): the fixture model by
 // ?model=, a binary file and a bad setting refused with an alert, the sample mbox as dataset, a few steps on webgpu
 // (SwiftShader here, so tiny batches), a longer run on wasm with pause/resume and samples, generation with token
@@ -31,7 +32,7 @@ let chooseBackend: Controls['chooseBackend'], logRows: Controls['logRows'], down
 const tmp = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness('preview');
   p = await h.open(`/?model=${MODEL}`);
   page = p.page;
   ({ spin, button, status, setSettings, chooseBackend, logRows, download } = studioControls(page, tmp));

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { readFile, rm } from 'node:fs/promises';
 import { prepareDataset } from '../core/data';
 import { parseConfig } from '../core/gpt2/config';
+import { applyConfigOverrides, defaultGPT2ConfigJson } from '../core/gpt2/sizes';
+import { GPT2_TOKENIZER_NAME } from '../core/tokenizer/gpt2_files';
+import type { GPT2Tokenizer } from '../core/tokenizer';
+import { bundledGPT2Tokenizer } from '../node/gpt2_tokenizer';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
@@ -28,7 +32,9 @@ const d = DEFAULT_ARGS;
 export const flags: FlagSpecs = {
   model_name_or_path: { type: 'string', help: 'Hugging Face model folder to fine-tune' },
   config_name: { type: 'string', help: 'config.json to train from scratch (GPT-2 initialization) instead of --model_name_or_path' },
-  tokenizer_name: { type: 'string', help: 'folder with the tokenizer files (with --config_name)' },
+  model_type: { type: 'string', help: 'train from scratch with GPT2Config\'s defaults: gpt2 (with --config_overrides)' },
+  config_overrides: { type: 'string', help: 'with --model_type or --config_name: "n_embd=256,n_layer=4,n_head=4,n_positions=256"' },
+  tokenizer_name: { type: 'string', help: 'from scratch: a folder with the tokenizer files, or gpt2 (GPT-2\'s, bundled; default with --model_type)' },
   train_file: { type: 'list', help: '.txt .jsonl .json .csv .mbox .eml or .u16 (pre-tokenized) files' },
   validation_file: { type: 'list', help: 'evaluation files (otherwise --validation_split_percentage of the blocks)' },
   validation_split_percentage: { type: 'number', help: 'percent of blocks held out for evaluation', default: 5 },
@@ -82,24 +88,42 @@ export async function loadStart(v: FlagValues, loraCheckpoint = false): Promise<
     throw new UsageError(`train: ${v.resume_from_checkpoint} is a LoRA checkpoint; give its base model with --model_name_or_path`);
   }
   const from = (loraCheckpoint ? v.model_name_or_path : v.resume_from_checkpoint ?? v.model_name_or_path) as string | undefined;
-  if (from !== undefined && v.config_name !== undefined && v.resume_from_checkpoint === undefined) {
-    throw new UsageError('train: give --model_name_or_path or --config_name, not both');
+  if (from !== undefined && (v.config_name ?? v.model_type) !== undefined && v.resume_from_checkpoint === undefined) {
+    throw new UsageError('train: give --model_name_or_path or --config_name/--model_type, not both');
   }
   if (from !== undefined) {
     // The weights are dropped once they are tensors: kept, they would hold the file's bytes (0.5 GB for 124M) all run.
     const { weights, ...folder } = await readModelFolder(await dirSource(from));
     return { model: GPT2.fromArrays(folder.config, weights), folder };
   }
-  const configFile = required<string>(v, 'config_name', 'train');
-  const raw = JSON.parse(await readFile(configFile, 'utf8').catch(() => { throw new ModelFileError(`${configFile}: cannot read the config`); }));
+  const { raw, configFile } = await scratchConfig(v);
   const config = parseConfig(raw, configFile);
-  const tokDir = (v.tokenizer_name ?? path.dirname(configFile)) as string;
-  const tokenizer = await readTokenizer(await dirSource(tokDir));
-  checkTokenizerFits(tokenizer, config, [[configFile, raw]], `the tokenizer in ${tokDir}`);
+  const tokName = (v.tokenizer_name ?? (v.config_name ? path.dirname(configFile) : GPT2_TOKENIZER_NAME)) as string;
+  const tokenizer = await scratchTokenizer(tokName);
+  checkTokenizerFits(tokenizer, config, [[configFile, raw]], `the tokenizer ${tokName}`);
   return {
     model: GPT2.init(config, v.seed as number),
     folder: { config, rawConfig: raw, tokenizer, generationConfig: { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id } },
   };
+}
+
+/** run_clm.py's new model: --config_name's file or --model_type's defaults, with --config_overrides applied. */
+async function scratchConfig(v: FlagValues): Promise<{ raw: Record<string, unknown>; configFile: string }> {
+  if (v.config_name === undefined && v.model_type === undefined) {
+    throw new UsageError('train: give --model_name_or_path, or --model_type gpt2 / --config_name to train from scratch (see gpt2-studio train --help)');
+  }
+  if (v.model_type !== undefined && v.model_type !== 'gpt2') throw new UsageError(`--model_type must be gpt2, got "${v.model_type}"`);
+  const configFile = (v.config_name ?? '--model_type gpt2') as string;
+  const raw = v.config_name !== undefined
+    ? JSON.parse(await readFile(configFile, 'utf8').catch(() => { throw new ModelFileError(`${configFile}: cannot read the config`); }))
+    : defaultGPT2ConfigJson();
+  const overrides = v.config_overrides as string | undefined;
+  return { raw: overrides === undefined ? raw : applyConfigOverrides(raw, overrides), configFile };
+}
+
+/** --tokenizer_name: GPT-2's bundled tokenizer, or a folder's tokenizer files. */
+async function scratchTokenizer(name: string): Promise<GPT2Tokenizer> {
+  return name === GPT2_TOKENIZER_NAME ? bundledGPT2Tokenizer() : readTokenizer(await dirSource(name));
 }
 
 export async function run(v: FlagValues): Promise<void> {

@@ -33,7 +33,8 @@ export function BackendSelect({ backend, disabled, onChoose }: Props) {
         {!backend ? b.starting : (
           <>
             {b.runningOn} <strong>{names[backend.report.backend]}</strong>
-            {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}.
+            {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}
+            {backend.report.threads !== undefined ? ` (${b.threads(backend.report.threads, globalThis.crossOriginIsolated)})` : ''}.
             {backend.report.skipped.map((s) => b.skipped(names[s.backend], s.reason)).join('')}
             {unavailable.filter((o) => !backend.report.skipped.some((s) => s.backend === o.backend)).map((o) => b.unavailable(names[o.backend], o.reason ?? '')).join('')}
           </>

@@ -6,6 +6,8 @@ import type { Api } from './useWorker';
 import type { BackendState, DownloadProgress, ModelInfo, ModelSource } from '../worker/protocol';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
+import { KnownModels } from './KnownModels';
+import { BUILTIN_MODEL } from '../known_models';
 import { ModelCard } from './ModelCard';
 import { readFiles } from './files';
 import { messageOf } from './format';
@@ -18,6 +20,7 @@ const HUB_ID = /^[\w.-]+(\/[\w.-]+)?$/;
 /** The model field's text as a source, or an error saying what it should be. */
 function parseModelField(text: string, m: Messages['model']): ModelSource {
   const t = text.trim();
+  if (t === BUILTIN_MODEL.name) return { kind: 'builtin' };
   if (/^(https?:\/\/|\/)/i.test(t)) return { kind: 'url', base: t };
   if (HUB_ID.test(t)) return { kind: 'hub', id: t };
   throw new Error(t ? m.badField(t, DEFAULT_MODEL) : m.emptyField(DEFAULT_MODEL));
@@ -36,7 +39,7 @@ interface Props {
 export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: Props) {
   const { t } = useI18n();
   const m = t.model;
-  const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? DEFAULT_MODEL);
+  const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? BUILTIN_MODEL.name);
   const [loading, setLoading] = useState(false);
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
   const [error, setError] = useState<string | null>(null);
@@ -57,14 +60,15 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
     }
   }
 
-  function loadField() {
-    try { void load(parseModelField(text, m)); } catch (e) { setError(messageOf(e)); }
+  function loadField(field = text) {
+    try { void load(parseModelField(field, m)); } catch (e) { setError(messageOf(e)); }
   }
 
-  // ?model= loads once, when the page opens (the ref keeps React's development double-mount from loading twice).
+  // ?model= (or else the built-in model) loads once, when the page opens (the ref keeps React's development
+  // double-mount from loading twice).
   const autoLoaded = useRef(false);
   useEffect(() => {
-    if (autoLoaded.current || !new URLSearchParams(location.search).has('model')) return;
+    if (autoLoaded.current) return;
     autoLoaded.current = true;
     loadField();
   }, []);
@@ -78,6 +82,7 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
           aria-describedby="model-hint" />
         <button type="submit" disabled={busy}>{m.load}</button>
       </form>
+      <KnownModels disabled={busy} onPick={(name) => { setText(name); loadField(name); }} onNew={(source) => void load(source)} />
       <p id="model-hint" className="hint">{m.hint}</p>
       <DropZone label={m.files} disabled={busy} onFiles={async (files) => void load({ kind: 'files', files: await readFiles(files) })}>
         {m.filesHint}

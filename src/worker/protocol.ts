@@ -21,11 +21,17 @@ export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as con
 /** The backends as the page names them (the worker's fault messages too). */
 export const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
 
-/** Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), or files the user gave. */
+/**
+ * Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), files the user gave, the built-in
+ * model served with the page, or a new GPT-2 to train from scratch (GPT2Config's defaults with run_clm.py's
+ * `config_overrides`, GPT-2's tokenizer).
+ */
 export type ModelSource =
   | { kind: 'hub'; id: string }
   | { kind: 'url'; base: string }
-  | { kind: 'files'; files: DataFile[] };
+  | { kind: 'files'; files: DataFile[] }
+  | { kind: 'builtin' }
+  | { kind: 'scratch'; name: string; overrides: string };
 
 /** One file of a model download, reported while its body streams in. */
 export interface DownloadProgress {

@@ -20,6 +20,7 @@ import { LoraAdapter } from '../core/gpt2/lora';
 import { resolveLora } from '../core/train/lora_args';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
+import { baseName, explainLoadFailure, openModelSource, sourceName } from './model_sources';
 import { fileBytes, jsonFile, modelFolderFiles, type FolderFiles } from '../core/io/export';
 import { adapterFiles, exportFiles, restoreAdapter } from './lora';
 import { DataError, prepareDataset, type DatasetFile } from '../core/data';
@@ -27,7 +28,6 @@ import { resolveArgs, SettingsError, type TrainingArguments } from '../core/trai
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
 import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
-import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
 import { preparePythonRun } from './python_export';
@@ -63,7 +63,6 @@ interface ActiveRun {
 
 interface Dataset { data: BlockDataset; summary: DatasetSummary }
 
-const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 
 export class Studio implements StudioApi {
   private readonly ready: Promise<BackendState>;
@@ -130,15 +129,12 @@ export class Studio implements StudioApi {
   loadModel(source: ModelSource, onDownload: (p: DownloadProgress) => void): Promise<ModelInfo> {
     return this.serial(async () => {
       this.assertIdle('load another model');
-      const files = source.kind === 'files'
-        ? memorySource(new Map(source.files.map((f) => [baseName(f.name), f.bytes])), 'the files given')
-        : downloadSource(source.kind === 'hub' ? hubBase(source.id) : source.base, onDownload);
-      const folder = await readModelFolder(files);
+      const folder = await readModelFolder(await openModelSource(source, onDownload)).catch((e) => { throw explainLoadFailure(e, source); });
       this.retireTrainer();
       this.finished = null;
       this.disposeModels();
       this.folder = folder;
-      this.modelName = this.baseModelName = source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : 'dropped files';
+      this.modelName = this.baseModelName = sourceName(source);
       this.model = GPT2.fromArrays(folder.config, folder.weights);
       // The dataset was tokenized with the previous tokenizer: the page regroups it for this model.
       this.dataset = null;

@@ -3,7 +3,7 @@
 // checked with tf.getBackend().
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths, setThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerKernels } from './kernels';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -14,6 +14,8 @@ export interface BackendReport {
   backend: BackendName;
   /** Why each better backend was not used (empty when the first choice started). */
   skipped: Array<{ backend: BackendName; reason: string }>;
+  /** wasm only: the threads its kernels run on (1 where SharedArrayBuffer is missing, as in a page that is not cross-origin isolated). */
+  threads?: number;
 }
 
 export interface BackendOptions {
@@ -58,10 +60,14 @@ export async function initBackend(choice: BackendChoice = 'auto', opts: BackendO
   const skipped: BackendReport['skipped'] = [];
   for (const name of candidates) {
     const reason = await start(name, opts);
-    if (reason === null) return { backend: name, skipped };
+    if (reason === null) return name === 'wasm' ? { backend: name, skipped, threads: wasmThreads() } : { backend: name, skipped };
     skipped.push({ backend: name, reason });
   }
   throw new Error(`backend ${choice}: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}
+
+function wasmThreads(): number {
+  return (tf.backend() as BackendWasm).wasm.tfjs.getThreadsCount();
 }
 
 export function describeBackendReport(r: BackendReport): string {

@@ -51,6 +51,9 @@ export const en = {
     runningOn: 'Running on',
     skipped: (name: string, reason: string) => ` Not ${name}: ${reason}.`,
     unavailable: (name: string, reason: string) => ` ${name} is not available: ${reason}.`,
+    // wasm's threads; a single one is explained: wasm threads need SharedArrayBuffer, which only an isolated page has.
+    threads: (threads: number, isolated: boolean) => (threads > 1 ? `${threads} threads` : isolated ? '1 thread'
+      : 'single-threaded: this page is not cross-origin isolated (its server sends no COOP/COEP headers), so WebAssembly threads are off'),
   },
   model: {
     heading: 'Model',

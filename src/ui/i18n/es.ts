@@ -44,6 +44,8 @@ export const es: Messages = {
     runningOn: 'Funcionando con',
     skipped: (name, reason) => ` ${name} no: ${reason}.`,
     unavailable: (name, reason) => ` ${name} no está disponible: ${reason}.`,
+    threads: (threads, isolated) => (threads > 1 ? `${threads} hilos` : isolated ? '1 hilo'
+      : 'un solo hilo: esta página no está aislada entre orígenes (su servidor no envía las cabeceras COOP/COEP), así que WebAssembly no usa hilos'),
   },
   model: {
     heading: 'Modelo',
