@@ -1,15 +1,18 @@
 // gpt2-studio train: fine-tune (or train from scratch) like run_clm.py with Trainer, writing a Hugging Face model
 // folder with trainer_state.json, and checkpoint-N/ folders that --resume_from_checkpoint continues exactly.
 import path from 'node:path';
+import { totalmem } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { prepareDataset } from '../core/data';
-import { parseConfig } from '../core/gpt2/config';
+import { parseConfig, type GPT2Config } from '../core/gpt2/config';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { deviceBudget, outOfMemoryAdvice, planTraining, requireFit, type SettingNames } from '../core/train/memory_plan';
+import type { BackendName } from '../core/backend';
 import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/trainer';
 import { dirSource, openDataFile } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
@@ -55,12 +58,20 @@ export const flags: FlagSpecs = {
   seed: { type: 'int', help: 'seed of initialization, data order and dropout', default: d.seed },
   shuffle: { type: 'boolean', help: 'shuffle the training blocks each epoch', default: d.shuffle },
   dropout: { type: 'number', help: 'set embd/attn/resid dropout (0 turns it off; default: the config\'s)' },
+  gradient_checkpointing: { type: 'boolean', help: 'recompute each block\'s activations in the backward pass: less memory, ~1/3 more time, the same numbers (default: only when the run would not fit otherwise)' },
+  skip_memory_check: { type: 'boolean', help: 'train even when the memory estimate says the run does not fit (it errs on the safe side)', default: false },
   ...BACKEND_FLAG,
 };
 
 const ARG_KEYS = Object.keys(DEFAULT_ARGS) as Array<keyof TrainingArguments>;
 
-async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
+/** The settings as the command line names them, in the memory plan's refusals and the out-of-memory advice. */
+const FLAG_NAMES: SettingNames = {
+  batchSize: '--per_device_train_batch_size', blockSize: '--block_size', backend: '--backend', backendLabel: (b) => b,
+};
+
+/** The model to train, from a folder or a config; `check` sees the config before any weight is made. */
+async function loadStart(v: FlagValues, check: (c: GPT2Config) => void): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
   const from = (v.resume_from_checkpoint ?? v.model_name_or_path) as string | undefined;
   if (from !== undefined && v.config_name !== undefined && v.resume_from_checkpoint === undefined) {
     throw new UsageError('train: give --model_name_or_path or --config_name, not both');
@@ -68,6 +79,7 @@ async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<Mod
   if (from !== undefined) {
     // The weights are dropped once they are tensors: kept, they would hold the file's bytes (0.5 GB for 124M) all run.
     const { weights, ...folder } = await readModelFolder(await dirSource(from));
+    check(folder.config);
     return { model: GPT2.fromArrays(folder.config, weights), folder };
   }
   const configFile = required<string>(v, 'config_name', 'train');
@@ -76,6 +88,7 @@ async function loadStart(v: FlagValues): Promise<{ model: GPT2; folder: Omit<Mod
   const tokDir = (v.tokenizer_name ?? path.dirname(configFile)) as string;
   const tokenizer = await readTokenizer(await dirSource(tokDir));
   checkTokenizerFits(tokenizer, config, [[configFile, raw]], `the tokenizer in ${tokDir}`);
+  check(config);
   return {
     model: GPT2.init(config, v.seed as number),
     folder: { config, rawConfig: raw, tokenizer, generationConfig: { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id } },
@@ -91,10 +104,17 @@ export async function run(v: FlagValues): Promise<void> {
   }
   const args = resolveArgs(Object.fromEntries(ARG_KEYS.map((k) => [k, k === 'dropout' ? (v.dropout ?? null) : v[k]])) as Partial<TrainingArguments>);
   const backend = await startBackend(v.backend as string);
-  const { model, folder } = await loadStart(v);
-  const c = model.config;
-  const blockSize = (v.block_size as number | undefined) ?? Math.min(1024, c.n_positions);
-  if (!(blockSize >= 2 && blockSize <= c.n_positions)) throw new UsageError(`--block_size must be in [2, ${c.n_positions}] (the model's n_positions), got ${blockSize}`);
+  let blockSize = 0;
+  const { model, folder } = await loadStart(v, (c) => {
+    blockSize = (v.block_size as number | undefined) ?? Math.min(1024, c.n_positions);
+    if (!(blockSize >= 2 && blockSize <= c.n_positions)) throw new UsageError(`--block_size must be in [2, ${c.n_positions}] (the model's n_positions), got ${blockSize}`);
+    // A run that cannot fit is refused before its weights are made and its data is read.
+    const request = {
+      config: c, batchSize: args.per_device_train_batch_size, blockSize, recompute: args.gradient_checkpointing ?? undefined,
+      budget: deviceBudget(backend as BackendName, { memoryGB: totalmem() / 1e9, maxStorageBufferBindingSize: null }),
+    };
+    args.gradient_checkpointing = (v.skip_memory_check ? planTraining(request) : requireFit(request, FLAG_NAMES, ' (--skip_memory_check trains anyway)')).recompute;
+  });
   const readOpts = { textColumn: v.text_column as string, textSeparator: v.text_separator as string | undefined, keepHeaders: v.keep_headers as boolean };
   const train = await Promise.all(trainFiles.map(openDataFile));
   const validation = await Promise.all(((v.validation_file as string[] | undefined) ?? []).map(openDataFile));
@@ -128,10 +148,10 @@ export async function run(v: FlagValues): Promise<void> {
     await trainer.train();
   } catch (e) {
     if (!isOutOfMemory(e)) throw e;
-    const b = args.per_device_train_batch_size;
-    throw new SettingsError(`out of memory on ${backend} in step ${trainer.globalStep + 1}: a batch of ${b} × ${blockSize} tokens does not fit ` +
-      `(${outOfMemoryDetail(e)}); lower ${b > 1 ? `--per_device_train_batch_size to ${Math.floor(b / 2)}` : '--block_size'} and ` +
-      (lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'));
+    const advice = outOfMemoryAdvice({
+      backend, step: trainer.globalStep + 1, batchSize: args.per_device_train_batch_size, blockSize, detail: outOfMemoryDetail(e), names: FLAG_NAMES,
+    });
+    throw new SettingsError(`${advice} and ${lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'}`);
   } finally {
     process.off('SIGINT', onSigint);
     bar.done();

@@ -1,7 +1,7 @@
 // The loaded model at a glance, and whether training it with the current settings fits this device.
 import type { BackendState, ModelInfo } from '../worker/protocol';
 import { formatBytes, formatCount, formatShort } from './format';
-import { deviceBudget, fitError, trainingMemory } from './memory';
+import { fitError, trainingPlan } from './memory';
 
 interface Props {
   model: ModelInfo;
@@ -12,8 +12,9 @@ interface Props {
 export function ModelCard({ model, backend, shape }: Props) {
   const c = model.config;
   const device = backend?.device ?? null;
-  const memory = shape && trainingMemory(c, model.parameters, shape.batchSize, shape.blockSize);
-  const warning = shape && backend && fitError(c, model.parameters, shape.batchSize, shape.blockSize, deviceBudget(backend.report.backend, device));
+  const plan = shape && backend && trainingPlan(c, shape.batchSize, shape.blockSize, backend);
+  const memory = plan && plan.estimate;
+  const warning = plan && fitError(plan);
   return (
     <section className="card" aria-label="Model card">
       <h3>{model.name}</h3>
@@ -28,7 +29,7 @@ export function ModelCard({ model, backend, shape }: Props) {
       {memory && (
         <p className="memory">
           Training memory ≈ <strong>{formatBytes(memory.total)}</strong>: weights, gradients and AdamW moments {formatBytes(memory.state)} (16 B per parameter),
-          activations {formatBytes(memory.activations)} (batch {shape.batchSize} × block {shape.blockSize}), logits {formatBytes(memory.logits)}.
+          activations {formatBytes(memory.activations)} (batch {shape.batchSize} × block {shape.blockSize}{plan.recompute ? ', recomputed block by block' : ''}), logits {formatBytes(memory.logits)}.
           {' '}This device: {device?.memoryGB ? `about ${device.memoryGB} GB of memory (navigator.deviceMemory)` : 'memory not reported'}
           {device?.maxBufferSize ? `; largest GPU buffer ${formatBytes(device.maxBufferSize)}` : ''}.
         </p>

@@ -9,7 +9,7 @@ import { LogTable } from './LogTable';
 import { SettingsForm } from './SettingsForm';
 import { saveFile } from './download';
 import { formatCount, formatDuration, messageOf } from './format';
-import { deviceBudget, fitError } from './memory';
+import { fitError, trainingPlan } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
 import { isActive, type useTraining } from './useTraining';
 
@@ -42,8 +42,7 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
     try {
       const run = readSettings(settings, model.config.n_positions);
       // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
-      const tooBig = backend && fitError(model.config, model.parameters, run.args.per_device_train_batch_size, run.dataset.blockSize,
-        deviceBudget(backend.report.backend, backend.device));
+      const tooBig = backend && fitError(trainingPlan(model.config, run.args.per_device_train_batch_size, run.dataset.blockSize, backend));
       if (tooBig) setSettingsError(tooBig);
       else training.start(run);
     } catch (e) {

@@ -1,12 +1,6 @@
 // How numbers, sizes and durations read on the page.
 
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (Math.abs(n) >= 1000 && i < units.length - 1) { n /= 1000; i++; }
-  return `${i === 0 ? n : n.toFixed(n >= 100 ? 0 : 1)} ${units[i]}`;
-}
+export { formatBytes, formatCount } from '../core/format';
 
 /** 75 → "1:15", 3725 → "1:02:05". */
 export function formatDuration(seconds: number): string {
@@ -16,8 +10,6 @@ export function formatDuration(seconds: number): string {
   const two = (x: number) => String(x).padStart(2, '0');
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
-
-export const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /** 124439808 → "124.4M". */
 export function formatShort(n: number): string {

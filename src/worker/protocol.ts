@@ -4,6 +4,7 @@
 // events and generated tokens. Everything here is plain data (structured-clonable): the page never imports
 // TensorFlow.js, only types from the core.
 import type { BackendChoice, BackendName, BackendReport } from '../core/backend';
+import type { SettingNames } from '../core/train/memory_plan';
 import type { GPT2Config } from '../core/gpt2/config';
 import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
@@ -19,6 +20,11 @@ export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as con
 
 /** The backends as the page names them (the worker's fault messages too). */
 export const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+
+/** The settings as the page labels them, for the memory plan's refusals and out-of-memory advice (page and worker). */
+export const STUDIO_SETTING_NAMES: SettingNames = {
+  batchSize: 'Batch size', blockSize: 'Block size', backend: 'Backend', backendLabel: (b) => BACKEND_LABELS[b],
+};
 
 /** Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), or files the user gave. */
 export type ModelSource =

@@ -23,10 +23,11 @@ import { resolveArgs, SettingsError, type TrainingArguments } from '../core/trai
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
 import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { deviceBudget, outOfMemoryAdvice, requireFit } from '../core/train/memory_plan';
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
-import { BACKEND_LABELS } from './protocol';
+import { BACKEND_LABELS, STUDIO_SETTING_NAMES } from './protocol';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
   GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
@@ -181,6 +182,11 @@ export class Studio implements StudioApi {
       this.assertIdle('start another run');
       const folder = this.requireModel();
       const args = resolveArgs(request.args);
+      // What cannot fit the device is refused here, before the run, as the page's own check says it.
+      args.gradient_checkpointing = requireFit({
+        config: folder.config, batchSize: args.per_device_train_batch_size, blockSize: request.dataset.blockSize,
+        recompute: args.gradient_checkpointing ?? undefined, budget: deviceBudget(this.backend.report.backend, this.backend.device),
+      }, STUDIO_SETTING_NAMES).recompute;
       const current = this.dataset?.summary.options;
       if (!current || current.blockSize !== request.dataset.blockSize || current.validationSplitPercentage !== request.dataset.validationSplitPercentage) {
         await this.regroup(request.dataset, () => {});
@@ -249,10 +255,11 @@ export class Studio implements StudioApi {
     const kept = checkpoint
       ? `${checkpoint.name} is kept in this browser's storage: continue from step ${checkpoint.step}${where}.`
       : `No checkpoint was saved yet (Save steps): start again${where}.`;
-    const a = trainer.args, block = this.dataset?.data.blockSize ?? 0;
     const what = fault.kind === 'out-of-memory'
-      ? `Out of memory on ${BACKEND_LABELS[backend]} at step ${step} with Batch size ${a.per_device_train_batch_size} × Block size ${block} (${fault.detail}): `
-        + `lower Batch size to ${Math.max(1, Math.floor(a.per_device_train_batch_size / 2))}${a.per_device_train_batch_size === 1 ? ' or Block size' : ''} or less.`
+      ? capitalize(outOfMemoryAdvice({
+        backend: BACKEND_LABELS[backend], step: step + 1, batchSize: trainer.args.per_device_train_batch_size,
+        blockSize: this.dataset?.data.blockSize ?? 0, detail: fault.detail, names: STUDIO_SETTING_NAMES,
+      })) + '.'
       : `The ${backend === 'webgl' ? 'WebGL context' : `${BACKEND_LABELS[backend]} device`} was lost at step ${step} (${fault.detail}).`;
     const result: RunFault = { kind: fault.kind, message: `${what} ${kept}`, backend, next, checkpoint };
     return { status: 'interrupted', step, fault: result };
@@ -520,6 +527,8 @@ export class Studio implements StudioApi {
     this.model = this.baseModel = null;
   }
 }
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 async function readWeights(model: GPT2): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();

@@ -25,7 +25,16 @@ export interface ForwardOptions {
   tokenEmbeddings?: tf.Tensor2D;
   /** KV cache: read for the earlier positions, and replaced by one that includes this call's positions. */
   cache?: LayerCache[];
+  /**
+   * Gradient checkpointing: keep only each block's input for the backward pass and recompute the block there (see
+   * recomputed). The numbers are the same; the memory of the activations drops from n_layer blocks' to one block's.
+   */
+  recompute?: boolean;
+  /** Parameters that take no gradient (LoRA's base weights): a recomputed block uses them as constants. */
+  frozen?: ReadonlySet<string>;
 }
+
+type Dropout = (x: tf.Tensor, rate: number) => tf.Tensor;
 
 export class GPT2 {
   constructor(readonly config: GPT2Config, public params: Params) {}
@@ -59,22 +68,68 @@ export class GPT2 {
     const [B, T] = ids.shape;
     const past = opts.cache?.[0]?.k.shape[1] ?? 0;
     if (past + T > c.n_positions) throw new Error(`sequence of ${past + T} tokens is longer than n_positions = ${c.n_positions}`);
-    let seed = opts.seed ?? 0;
-    const drop = (x: tf.Tensor, rate: number) =>
-      opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, seed++) : x;
+    // Dropout masks are drawn from consecutive seeds; a recomputed block counts from the seed its forward pass began at.
+    const seeds = { next: opts.seed ?? 0 };
+    const dropout = (s: { next: number }): Dropout => (x, rate) =>
+      opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, s.next++) : x;
+    const drop = dropout(seeds);
 
     const tok = opts.tokenEmbeddings ?? embed(this.p('wte.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D);
     const pos = this.p('wpe.weight').slice([past, 0], [T, c.n_embd]);
     let x = drop(tok.reshape([B, T, c.n_embd]).add(pos).reshape([B * T, c.n_embd]), c.embd_pdrop) as tf.Tensor2D;
     const mask = causalMask(T, past);
     for (let i = 0; i < c.n_layer; i++) {
-      const l = `h.${i}.`;
-      const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, opts.cache, i);
-      x = x.add(drop(a, c.resid_pdrop));
-      const m = this.mlp(this.layerNorm(x, l + 'ln_2'), l);
-      x = x.add(drop(m, c.resid_pdrop));
+      if (opts.recompute && !opts.cache) {
+        const first = seeds.next;
+        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds)), opts.frozen);
+      } else {
+        x = this.block(i, x, B, T, mask, drop, opts.cache);
+      }
     }
     return this.layerNorm(x, 'ln_f') as tf.Tensor2D;
+  }
+
+  /** Transformer block i: x + attn(ln_1(x)), then + mlp(ln_2(x)), with residual dropout. */
+  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropout, cache?: LayerCache[]): tf.Tensor2D {
+    const c = this.config, l = `h.${i}.`;
+    const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, cache, i);
+    const y = x.add(drop(a, c.resid_pdrop));
+    const m = this.mlp(this.layerNorm(y, l + 'ln_2'), l);
+    return y.add(drop(m, c.resid_pdrop)) as tf.Tensor2D;
+  }
+
+  /**
+   * Block i as one op whose forward pass keeps nothing but its input x (and the mask): the backward pass runs the
+   * block again (`again`: the same dropout seeds) under a tape of its own and takes the gradients of x and of the
+   * block's parameters from it. Only one block's activations exist at a time, during its backward pass; the price is
+   * a second forward pass of every block. A parameter in `frozen` is a constant here (it gets no gradient).
+   */
+  private recomputed(i: number, x: tf.Tensor2D, mask: tf.Tensor, run: (x: tf.Tensor2D, mask: tf.Tensor, again: boolean) => tf.Tensor2D,
+    frozen?: ReadonlySet<string>): tf.Tensor2D {
+    const weights = [...this.params].filter(([n]) => n.startsWith(`h.${i}.`) && !frozen?.has(n)).map(([, t]) => t);
+    const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const xi = args[0] as tf.Tensor2D, save = args[args.length - 1] as tf.GradSaveFunc;
+      // The mask is made by the forward pass's caller, whose tidy frees it before the backward pass: kept here.
+      save([xi, mask]);
+      return {
+        value: run(xi, mask, false),
+        // The weights are the model's own tensors: the recomputation reads them through this.params, and tf.grads
+        // differentiates with respect to those same tensors.
+        gradFunc: (dy: tf.Tensor, [xs, m]: tf.Tensor[]) => {
+          // tf.grads here starts a tape of its own and, finishing, frees its saved tensors and drops the engine's
+          // active tape, which is still the outer backward pass's (it frees that tape's saved tensors when it ends):
+          // the outer tape is put back. Making this tape part of the outer one instead would keep every block's
+          // recomputed activations until the whole backward pass ends.
+          const state = tf.engine().state, outer = state.activeTape;
+          try {
+            return tf.grads((...ins: tf.Tensor[]) => run(ins[0] as tf.Tensor2D, m, true))([xs, ...weights], dy);
+          } finally {
+            state.activeTape = outer;
+          }
+        },
+      };
+    });
+    return f(x, ...weights) as tf.Tensor2D;
   }
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
