@@ -29,7 +29,14 @@ async function run(backend: BackendName, reference: string, runName: string): Pr
   const args = { ...run.args, shuffle: false, dropout: 0, logging_steps: 1, save_steps: 0, eval_steps: 0 };
   await api.train({ args: args as never, dataset, samples: { prompt: '', everyEvaluations: 0, maxNewTokens: 0 } },
     Comlink.proxy({ onLog: (e: LogEntry) => { logs.push(e); }, onProgress: () => {}, onWarning: (w: string) => log('warning: ' + w), onSample: () => {}, onCheckpoint: () => {} }));
-  const zip = unzipSync(await api.exportModel());
+  const zip = unzipSync(new Uint8Array(await (await api.exportModel({ kind: 'zip' }))!.arrayBuffer()));
+  // The same folder written as files (into the origin private file system, the API a folder the user picks has).
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(`export-${backend}-${runName}`, { create: true });
+  await api.exportModel({ kind: 'folder', dir });
+  for (const name of Object.keys(zip)) {
+    const written = new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+    if (written.length !== zip[name].length || written.some((b, i) => b !== zip[name][i])) throw new Error(`${name}: the folder export differs from the zip's`);
+  }
   const model = parseSafetensors(zip['model.safetensors']);
   const final = new Map([...model.tensors.keys()].map((k) => [k.replace(/^transformer\./, ''), model.float32(k)]));
   const expected = parseSafetensors(new Uint8Array(await (await fetch(base + 'expected.safetensors')).arrayBuffer()), 'expected.safetensors');

@@ -7,7 +7,7 @@ import { BackendSelect } from './BackendSelect';
 import { Charts } from './Charts';
 import { LogTable } from './LogTable';
 import { SettingsForm } from './SettingsForm';
-import { saveFile } from './download';
+import { canPickFolder, pickFolder, saveFile } from './download';
 import { formatCount, formatDuration, messageOf } from './format';
 import { fitError, trainingPlan } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
@@ -50,12 +50,15 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
     }
   }
 
-  async function exportModel() {
-    setExporting(true);
+  /** A zip download, or the folder's files written into a folder the user picks. */
+  async function exportModel(into: 'zip' | 'folder') {
     setFileError(null);
     try {
-      const zip = await api.exportModel();
-      saveFile(zip, `${fileStem(model?.name ?? 'model')}${view.logs.length ? '-fine-tuned' : ''}.zip`, 'application/zip');
+      const dir = into === 'folder' ? await pickFolder() : null;
+      if (into === 'folder' && !dir) return;
+      setExporting(true);
+      const zip = await api.exportModel(dir ? { kind: 'folder', dir } : { kind: 'zip' });
+      if (zip) saveFile(zip, `${fileStem(model?.name ?? 'model')}${view.logs.length ? '-fine-tuned' : ''}.zip`, 'application/zip');
     } catch (e) {
       setFileError(messageOf(e));
     } finally {
@@ -84,14 +87,15 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
         <button type="button" onClick={training.resume} disabled={view.status !== 'paused'}>Resume</button>
         <button type="button" onClick={training.stop} disabled={!active}>Stop</button>
         <button type="button" onClick={() => void training.saveCheckpoint()} disabled={view.status === 'idle'}>Save checkpoint</button>
-        <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>Export model</button>
+        <button type="button" onClick={() => void exportModel('zip')} disabled={!model || exporting}>Export model</button>
+        {canPickFolder() && <button type="button" onClick={() => void exportModel('folder')} disabled={!model || exporting}>Export to folder…</button>}
         <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>Download log</button>
       </div>
       {!dataset && model && <p className="hint">Add a dataset to train on.</p>}
       <p className="hint">Each run starts from the model as loaded. Pausing takes effect after the current step.</p>
       <RunProgress status={view.status} progress={view.progress} />
       {view.checkpoint && <p className="status" role="status">Saved {view.checkpoint.name} in this browser's storage.</p>}
-      {exporting && <p className="status" role="status">Zipping the model folder…</p>}
+      {exporting && <p className="status" role="status">Writing the model folder…</p>}
       <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
       {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (

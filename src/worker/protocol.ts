@@ -26,6 +26,9 @@ export const STUDIO_SETTING_NAMES: SettingNames = {
   batchSize: 'Batch size', blockSize: 'Block size', backend: 'Backend', backendLabel: (b) => BACKEND_LABELS[b],
 };
 
+/** Where an export goes: a zip to download, or a folder (one the user picked, or the origin private file system). */
+export type ExportTarget = { kind: 'zip' } | { kind: 'folder'; dir: FileSystemDirectoryHandle };
+
 /** Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), or files the user gave. */
 export type ModelSource =
   | { kind: 'hub'; id: string }
@@ -228,8 +231,11 @@ export interface StudioApi {
   /** Continues the run loadCheckpoint or recover restored. */
   continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult>;
   generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
-  /** A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. */
-  exportModel(): Promise<Uint8Array>;
+  /**
+   * The Hugging Face model folder, with trainer_state.json and training_args.json after training: written into a
+   * folder (null comes back), or as a zip Blob. Either way streamed: the weights are never copied whole.
+   */
+  exportModel(target: ExportTarget): Promise<Blob | null>;
   /** trainer_state.json of the latest run (its log_history). */
   trainerState(): Promise<Record<string, unknown> | null>;
   /** tf.memory() between optimizer steps (the leak regression test reads it). */

@@ -12,8 +12,6 @@
 // A run watches its device: when the GPU device or the WebGL context is lost, or WebGPU runs out of memory, the run
 // ends as 'interrupted' with a RunFault naming the last checkpoint kept in the origin private file system and the
 // next backend to continue on (recover). Nothing is read back from a lost device: its weights are dropped unread.
-import * as Comlink from 'comlink';
-import { zipSync, type Zippable } from 'fflate';
 import { GPT2 } from '../core/gpt2/model';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
@@ -23,13 +21,15 @@ import { resolveArgs, SettingsError, type TrainingArguments } from '../core/trai
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
 import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { isHostBackend } from '../core/backend/host_memory';
 import { deviceBudget, outOfMemoryAdvice, requireFit } from '../core/train/memory_plan';
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
+import { writeFolder, zipBlob } from './export_files';
 import { BACKEND_LABELS, STUDIO_SETTING_NAMES } from './protocol';
 import type {
-  BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
+  BackendChoice, BackendName, BackendState, CheckpointInfo, ExportTarget, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
   GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
   TrainRequest, TrainResult,
 } from './protocol';
@@ -397,8 +397,9 @@ export class Studio implements StudioApi {
     const store = await this.store;
     if (!store) throw new Error("this browser has no origin private file system for checkpoints; use Export model");
     const files = await modelFolderFiles(this.model!, this.folder!);
-    // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
-    files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
+    // On a GPU the weights are read here, not while the store writes them, so that a device lost meanwhile is noticed
+    // first (a lost WebGL context reads back zeros); wasm and cpu cannot lose their memory, and stream them.
+    if (!isHostBackend()) files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
     if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
     for (const [n, bytes] of trainerFiles) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
@@ -470,10 +471,10 @@ export class Studio implements StudioApi {
     });
   }
 
-  exportModel(): Promise<Uint8Array> {
+  exportModel(target: ExportTarget): Promise<Blob | null> {
     return this.serial(async () => {
       const folder = this.requireModel();
-      const zip = await this.betweenSteps(async () => {
+      return this.betweenSteps(async () => {
         const files = await modelFolderFiles(this.model!, folder);
         const state = await this.trainerState();
         const args = this.trainer?.args ?? this.finished?.args;
@@ -481,9 +482,10 @@ export class Studio implements StudioApi {
           files.set('trainer_state.json', jsonFile(state));
           files.set('training_args.json', jsonFile(args));
         }
-        return await zipFolder(files);
+        if (target.kind === 'zip') return await zipBlob(files);
+        await writeFolder(target.dir, files);
+        return null;
       });
-      return Comlink.transfer(zip, [zip.buffer]);
     });
   }
 
@@ -536,9 +538,3 @@ async function readWeights(model: GPT2): Promise<Map<string, Float32Array>> {
   return out;
 }
 
-/** The folder as a zip: safetensors stored as they are (float data does not compress), text deflated. */
-async function zipFolder(files: FolderFiles): Promise<Uint8Array> {
-  const entries: Zippable = {};
-  for (const [name, data] of files) entries[name] = [await fileBytes(data), { level: name.endsWith('.safetensors') ? 0 : 6 }];
-  return zipSync(entries);
-}
