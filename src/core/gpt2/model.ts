@@ -6,6 +6,7 @@ import type { GPT2Config } from './config';
 import { parameterShapes } from './weights';
 import { lmHeadCrossEntropy } from './cross_entropy';
 import { matMul, materializesTransposes } from './matmul';
+import { attendInGroups, gradsOnOwnTape } from './recompute';
 
 export type Params = Map<string, tf.Tensor>;
 
@@ -34,7 +35,12 @@ export interface ForwardOptions {
   frozen?: ReadonlySet<string>;
 }
 
-type Dropout = (x: tf.Tensor, rate: number) => tf.Tensor;
+/** Dropout at a rate, drawing its masks from consecutive seeds. */
+interface Dropout {
+  (x: tf.Tensor, rate: number): tf.Tensor;
+  /** tf.dropout's multiplier (mask / keep probability) for `shape`, drawn as that call would draw it; null when off. */
+  multiplier(shape: number[], rate: number): tf.Tensor | null;
+}
 
 export class GPT2 {
   constructor(readonly config: GPT2Config, public params: Params) {}
@@ -70,8 +76,20 @@ export class GPT2 {
     if (past + T > c.n_positions) throw new Error(`sequence of ${past + T} tokens is longer than n_positions = ${c.n_positions}`);
     // Dropout masks are drawn from consecutive seeds; a recomputed block counts from the seed its forward pass began at.
     const seeds = { next: opts.seed ?? 0 };
-    const dropout = (s: { next: number }): Dropout => (x, rate) =>
-      opts.training && (opts.dropout ?? rate) > 0 ? tf.dropout(x, opts.dropout ?? rate, undefined, s.next++) : x;
+    const on = (rate: number) => (opts.training ? opts.dropout ?? rate : 0);
+    const dropout = (s: { next: number }): Dropout => Object.assign(
+      (x: tf.Tensor, rate: number) => (on(rate) > 0 ? tf.dropout(x, on(rate), undefined, s.next++) : x),
+      {
+        // As tf.dropout computes it, floor(uniform + keep) / keep with the seed it would take; each step's input is
+        // freed at once, so that no more than two [heads × T × T] tensors exist (a tidy would keep all four).
+        multiplier: (shape: number[], rate: number) => {
+          if (!(on(rate) > 0)) return null;
+          const keep = 1 - on(rate);
+          let t = tf.randomUniform(shape, 0, 1, 'float32', s.next++);
+          for (const step of [(u: tf.Tensor) => u.add(keep), tf.floor, (u: tf.Tensor) => u.div(keep)]) { const next = step(t); t.dispose(); t = next; }
+          return t;
+        },
+      });
     const drop = dropout(seeds);
 
     const tok = opts.tokenEmbeddings ?? embed(this.p('wte.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D);
@@ -81,7 +99,7 @@ export class GPT2 {
     for (let i = 0; i < c.n_layer; i++) {
       if (opts.recompute && !opts.cache) {
         const first = seeds.next;
-        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds)), opts.frozen);
+        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds), undefined, true), opts.frozen);
       } else {
         x = this.block(i, x, B, T, mask, drop, opts.cache);
       }
@@ -90,9 +108,9 @@ export class GPT2 {
   }
 
   /** Transformer block i: x + attn(ln_1(x)), then + mlp(ln_2(x)), with residual dropout. */
-  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropout, cache?: LayerCache[]): tf.Tensor2D {
+  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropout, cache?: LayerCache[], recompute = false): tf.Tensor2D {
     const c = this.config, l = `h.${i}.`;
-    const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, cache, i);
+    const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, cache, i, recompute);
     const y = x.add(drop(a, c.resid_pdrop));
     const m = this.mlp(this.layerNorm(y, l + 'ln_2'), l);
     return y.add(drop(m, c.resid_pdrop)) as tf.Tensor2D;
@@ -115,18 +133,7 @@ export class GPT2 {
         value: run(xi, mask, false),
         // The weights are the model's own tensors: the recomputation reads them through this.params, and tf.grads
         // differentiates with respect to those same tensors.
-        gradFunc: (dy: tf.Tensor, [xs, m]: tf.Tensor[]) => {
-          // tf.grads here starts a tape of its own and, finishing, frees its saved tensors and drops the engine's
-          // active tape, which is still the outer backward pass's (it frees that tape's saved tensors when it ends):
-          // the outer tape is put back. Making this tape part of the outer one instead would keep every block's
-          // recomputed activations until the whole backward pass ends.
-          const state = tf.engine().state, outer = state.activeTape;
-          try {
-            return tf.grads((...ins: tf.Tensor[]) => run(ins[0] as tf.Tensor2D, m, true))([xs, ...weights], dy);
-          } finally {
-            state.activeTape = outer;
-          }
-        },
+        gradFunc: (dy: tf.Tensor, [xs, m]: tf.Tensor[]) => gradsOnOwnTape((...ins) => run(ins[0] as tf.Tensor2D, m, true), [xs, ...weights], dy),
       };
     });
     return f(x, ...weights) as tf.Tensor2D;
@@ -143,8 +150,9 @@ export class GPT2 {
     return matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
   }
 
+  /** Causal self-attention; `recompute`: a few heads at a time, forward and backward (see recompute.ts). */
   private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
-    drop: (x: tf.Tensor, r: number) => tf.Tensor, cache: LayerCache[] | undefined, layer: number): tf.Tensor {
+    drop: Dropout, cache: LayerCache[] | undefined, layer: number, recompute = false): tf.Tensor {
     const { n_embd: C, n_head: H, attn_pdrop } = this.config;
     const hd = C / H;
     const heads = (t: tf.Tensor) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]).reshape([B * H, T, hd]) as tf.Tensor3D;
@@ -155,9 +163,12 @@ export class GPT2 {
       if (prev) { k = tf.concat([prev.k, kNew], 1); v = tf.concat([prev.v, vNew], 1); }
       cache[layer] = { k, v };
     }
-    const att = tf.softmax(matMul(q, k, true).mul(1 / Math.sqrt(hd)).add(mask));
-    const y = matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
-      .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
+    const attend = (qh: tf.Tensor3D, kh: tf.Tensor3D, vh: tf.Tensor3D, dropped: (att: tf.Tensor) => tf.Tensor) =>
+      matMul(dropped(tf.softmax(matMul(qh, kh, true).mul(1 / Math.sqrt(hd)).add(mask))) as tf.Tensor3D, vh);
+    const out = recompute
+      ? attendInGroups(q, k, v, drop.multiplier([B * H, T, T], attn_pdrop) as tf.Tensor3D | null, (qg, kg, vg, m) => attend(qg, kg, vg, (a) => (m ? a.mul(m) : a)))
+      : attend(q, k, v, (a) => drop(a, attn_pdrop));
+    const y = out.reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
     return this.linear(y, l + 'attn.c_proj');
   }
 
