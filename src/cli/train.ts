@@ -58,7 +58,7 @@ export const flags: FlagSpecs = {
   seed: { type: 'int', help: 'seed of initialization, data order and dropout', default: d.seed },
   shuffle: { type: 'boolean', help: 'shuffle the training blocks each epoch', default: d.shuffle },
   dropout: { type: 'number', help: 'set embd/attn/resid dropout (0 turns it off; default: the config\'s)' },
-  gradient_checkpointing: { type: 'boolean', help: 'recompute each block\'s activations in the backward pass: less memory, ~1/3 more time, the same numbers (default: only when the run would not fit otherwise)' },
+  gradient_checkpointing: { type: 'boolean', help: 'recompute each block\'s activations in the backward pass: less memory, ~2× the time on wasm, the same numbers (default: only when the run would not fit otherwise)' },
   skip_memory_check: { type: 'boolean', help: 'train even when the memory estimate says the run does not fit (it errs on the safe side)', default: false },
   ...BACKEND_FLAG,
 };

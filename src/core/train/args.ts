@@ -35,7 +35,8 @@ export interface TrainingArguments {
   dropout: number | null;
   /**
    * Recompute each transformer block's activations in the backward pass instead of keeping them: less memory, about
-   * a third more time, the same numbers. null: only when the run would not fit without it (the memory plan decides).
+   * twice the time on wasm (measured at block 128 and 256), the same numbers. null: only when the run would not fit
+   * without it (the memory plan decides).
    */
   gradient_checkpointing: boolean | null;
 }

@@ -61,7 +61,7 @@ export interface PlanRequest {
   mode?: TrainingMode;
   /**
    * Recompute each block's activations in the backward pass (gradient_checkpointing). Undefined: the plan turns it
-   * on only when the run does not fit without it (it costs about a third more time, and changes no number).
+   * on only when the run does not fit without it (on wasm it about doubles the step time, and changes no number).
    */
   recompute?: boolean;
   budget: DeviceBudget;
