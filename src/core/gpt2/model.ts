@@ -31,12 +31,10 @@ export interface ForwardOptions {
    * recomputed). The numbers are the same; the memory of the activations drops from n_layer blocks' to one block's.
    */
   recompute?: boolean;
-  /** Parameters that take no gradient (LoRA's base weights): a recomputed block uses them as constants. */
-  frozen?: ReadonlySet<string>;
 }
 
 /** Dropout at a rate, drawing its masks from consecutive seeds. */
-interface Dropout {
+interface Dropouts {
   (x: tf.Tensor, rate: number): tf.Tensor;
   /** tf.dropout's multiplier (mask / keep probability) for `shape`, drawn as that call would draw it; null when off. */
   multiplier(shape: number[], rate: number): tf.Tensor | null;
@@ -77,7 +75,7 @@ export class GPT2 {
     // Dropout masks are drawn from consecutive seeds; a recomputed block counts from the seed its forward pass began at.
     const seeds = { next: opts.seed ?? 0 };
     const on = (rate: number) => (opts.training ? opts.dropout ?? rate : 0);
-    const dropout = (s: { next: number }): Dropout => Object.assign(
+    const dropout = (s: { next: number }): Dropouts => Object.assign(
       (x: tf.Tensor, rate: number) => (on(rate) > 0 ? tf.dropout(x, on(rate), undefined, s.next++) : x),
       {
         // As tf.dropout computes it, floor(uniform + keep) / keep with the seed it would take; each step's input is
@@ -99,7 +97,7 @@ export class GPT2 {
     for (let i = 0; i < c.n_layer; i++) {
       if (opts.recompute && !opts.cache) {
         const first = seeds.next;
-        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds), undefined, true), opts.frozen);
+        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds), undefined, true));
       } else {
         x = this.block(i, x, B, T, mask, drop, opts.cache);
       }
@@ -108,7 +106,7 @@ export class GPT2 {
   }
 
   /** Transformer block i: x + attn(ln_1(x)), then + mlp(ln_2(x)), with residual dropout. */
-  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropout, cache?: LayerCache[], recompute = false): tf.Tensor2D {
+  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropouts, cache?: LayerCache[], recompute = false): tf.Tensor2D {
     const c = this.config, l = `h.${i}.`;
     const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, cache, i, recompute);
     const y = x.add(drop(a, c.resid_pdrop));
@@ -120,11 +118,10 @@ export class GPT2 {
    * Block i as one op whose forward pass keeps nothing but its input x (and the mask): the backward pass runs the
    * block again (`again`: the same dropout seeds) under a tape of its own and takes the gradients of x and of the
    * block's parameters from it. Only one block's activations exist at a time, during its backward pass; the price is
-   * a second forward pass of every block. A parameter in `frozen` is a constant here (it gets no gradient).
+   * a second forward pass of every block.
    */
-  private recomputed(i: number, x: tf.Tensor2D, mask: tf.Tensor, run: (x: tf.Tensor2D, mask: tf.Tensor, again: boolean) => tf.Tensor2D,
-    frozen?: ReadonlySet<string>): tf.Tensor2D {
-    const weights = [...this.params].filter(([n]) => n.startsWith(`h.${i}.`) && !frozen?.has(n)).map(([, t]) => t);
+  private recomputed(i: number, x: tf.Tensor2D, mask: tf.Tensor, run: (x: tf.Tensor2D, mask: tf.Tensor, again: boolean) => tf.Tensor2D): tf.Tensor2D {
+    const weights = this.trainedIn(i);
     const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const xi = args[0] as tf.Tensor2D, save = args[args.length - 1] as tf.GradSaveFunc;
       // The mask is made by the forward pass's caller, whose tidy frees it before the backward pass: kept here.
@@ -150,9 +147,17 @@ export class GPT2 {
     return matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
   }
 
+  /**
+   * The tensors of block i that take gradients: a recomputed block differentiates with respect to these alone, and
+   * uses any other (frozen) weight as a constant.
+   */
+  private trainedIn(i: number): tf.Tensor[] {
+    return [...this.params].filter(([n]) => n.startsWith(`h.${i}.`)).map(([, t]) => t);
+  }
+
   /** Causal self-attention; `recompute`: a few heads at a time, forward and backward (see recompute.ts). */
   private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
-    drop: Dropout, cache: LayerCache[] | undefined, layer: number, recompute = false): tf.Tensor {
+    drop: Dropouts, cache: LayerCache[] | undefined, layer: number, recompute = false): tf.Tensor {
     const { n_embd: C, n_head: H, attn_pdrop } = this.config;
     const hd = C / H;
     const heads = (t: tf.Tensor) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]).reshape([B * H, T, hd]) as tf.Tensor3D;
