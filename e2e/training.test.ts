@@ -21,6 +21,7 @@ describe.each(['webgpu', 'webgl'] as const)('reference runs through the worker o
       expect(s.backend).toBe(backend);
       expect(s.steps).toBe(ref.run.runs[runName].log_history.length);
       expect(s.mismatches).toEqual([]);
+      expect(s.refused).toMatch(/^Batch size: 100,000 blocks of \d+ tokens need about [\d.]+ [GT]B to train on Web(GPU|GL), more than .*; the largest batch size that fits is [\d,]+$/);
       expect(p.errors).toEqual([]);
     } finally {
       await p.close();

@@ -9,7 +9,7 @@ import type { BackendName } from '../../src/core/backend';
 import { parseSafetensors } from '../../src/core/io/safetensors';
 import { compareRun, type RunReference } from '../../test/compare_run';
 
-export interface TrainingSummary { backend: string; steps: number; mismatches: string[]; seconds: number }
+export interface TrainingSummary { backend: string; steps: number; mismatches: string[]; refused: string; seconds: number }
 
 const log = (s: string) => { document.getElementById('log')!.textContent += s + '\n'; };
 
@@ -27,15 +27,25 @@ async function run(backend: BackendName, reference: string, runName: string): Pr
   await api.loadDataset([{ name: 'blocks.u16', bytes: blocks }], dataset, Comlink.proxy(() => {}));
   const logs: LogEntry[] = [];
   const args = { ...run.args, shuffle: false, dropout: 0, logging_steps: 1, save_steps: 0, eval_steps: 0 };
+  // The worker refuses on its own what cannot fit (the page's check aside), in the page's words.
+  const refused = await api.train({ args: { ...args, per_device_train_batch_size: 100_000 } as never, dataset, samples: { prompt: '', everyEvaluations: 0, maxNewTokens: 0 } },
+    Comlink.proxy({ onLog: () => {}, onProgress: () => {}, onWarning: () => {}, onSample: () => {}, onCheckpoint: () => {} })).then(() => '', (e: Error) => e.message);
   await api.train({ args: args as never, dataset, samples: { prompt: '', everyEvaluations: 0, maxNewTokens: 0 } },
     Comlink.proxy({ onLog: (e: LogEntry) => { logs.push(e); }, onProgress: () => {}, onWarning: (w: string) => log('warning: ' + w), onSample: () => {}, onCheckpoint: () => {} }));
-  const zip = unzipSync(await api.exportModel());
+  const zip = unzipSync(new Uint8Array(await (await api.exportModel({ kind: 'zip' }))!.arrayBuffer()));
+  // The same folder written as files (into the origin private file system, the API a folder the user picks has).
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(`export-${backend}-${runName}`, { create: true });
+  await api.exportModel({ kind: 'folder', dir });
+  for (const name of Object.keys(zip)) {
+    const written = new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+    if (written.length !== zip[name].length || written.some((b, i) => b !== zip[name][i])) throw new Error(`${name}: the folder export differs from the zip's`);
+  }
   const model = parseSafetensors(zip['model.safetensors']);
   const final = new Map([...model.tensors.keys()].map((k) => [k.replace(/^transformer\./, ''), model.float32(k)]));
   const expected = parseSafetensors(new Uint8Array(await (await fetch(base + 'expected.safetensors')).arrayBuffer()), 'expected.safetensors');
   const mismatches = compareRun(runName, run, expected, logs as Array<Record<string, number>>, final);
   log(mismatches.length ? mismatches.join('\n') : 'matches');
-  return { backend: state.report.backend, steps: logs.filter((e) => 'loss' in e).length, mismatches, seconds: (performance.now() - start) / 1000 };
+  return { backend: state.report.backend, steps: logs.filter((e) => 'loss' in e).length, mismatches, refused, seconds: (performance.now() - start) / 1000 };
 }
 
 declare global { interface Window { training?: { run: typeof run } } }

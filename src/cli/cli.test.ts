@@ -48,13 +48,15 @@ describe.each(['cpu', 'wasm'])('gpt2-studio on %s', (backend) => {
       expect(maxAbsDiff(got.map((x: number[]) => x[1]), want.map((x) => x[1]))).toBeLessThan(1e-4);
     });
 
-    for (const [runName, run] of Object.entries(ref.run.runs)) {
-      it(`train reproduces ${name} run "${runName}"`, async () => {
+    // Gradient checkpointing (recomputing each block in the backward pass) must not change a number.
+    for (const [runName, run] of Object.entries(ref.run.runs)) for (const checkpointing of [false, true]) {
+      it(`train reproduces ${name} run "${runName}"${checkpointing ? ' with --gradient_checkpointing' : ''}`, async () => {
         const out = path.join(tmp(), 'out');
         const r = await cli(['train', '--model_name_or_path', ref.modelDir, '--train_file', blocksFile, '--output_dir', out,
           '--block_size', String(ref.run.block_size), '--validation_split_percentage', '0', '--shuffle', 'false', '--dropout', '0',
-          '--logging_steps', '1', '--save_steps', '0', '--backend', backend, ...runFlags(run.args)]);
+          '--logging_steps', '1', '--save_steps', '0', '--backend', backend, '--gradient_checkpointing', String(checkpointing), ...runFlags(run.args)]);
         expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(readFileSync(path.join(out, 'training_args.json'), 'utf8')).gradient_checkpointing).toBe(checkpointing);
         const state = JSON.parse(readFileSync(path.join(out, 'trainer_state.json'), 'utf8'));
         expect(compareRun(runName, run, ref.expected, state.log_history, finalParams(out))).toEqual([]);
         // Every training log is also printed as a JSON line.

@@ -75,6 +75,23 @@ describe('bad input on the command line', () => {
 });
 
 describe('a batch larger than the backend can hold', () => {
+  it('is refused before training by the memory plan, naming the numbers and the largest batch that fits', async () => {
+    const out = path.join(tmp(), 'out');
+    await fails(['train', '--model_name_or_path', model, '--train_file', mbox, '--output_dir', out, '--block_size', '64',
+      '--per_device_train_batch_size', '100000', '--max_steps', '1', '--backend', 'wasm'],
+    /^gpt2-studio train: error: --per_device_train_batch_size: 100,000 blocks of 64 tokens need about [\d.]+ GB to train on wasm, more than the 4 GiB WebAssembly heap; the largest --per_device_train_batch_size that fits is [\d,]+ \(--skip_memory_check trains anyway\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a full fine-tune of gpt2-medium on wasm with the numbers, before making its weights', async () => {
+    const config = file('config.json', JSON.stringify({ model_type: 'gpt2', n_embd: 1024, n_layer: 24, n_head: 16 }));
+    const out = path.join(tmp(), 'out');
+    await fails(['train', '--config_name', config, '--tokenizer_name', fixture('tokenizers', 'gpt2'), '--train_file', mbox, '--output_dir', out,
+      '--block_size', '512', '--per_device_train_batch_size', '1', '--backend', 'wasm'],
+    /^gpt2-studio train: error: --backend: training all 354,823,168 parameters needs about 5\.7 GB on wasm for the weights, gradients and AdamW moments alone, more than the 4 GiB WebAssembly heap; train LoRA adapters or choose a backend with more memory \(--skip_memory_check trains anyway\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('is a clear message naming the batch and what to lower, with no output folder (a real wasm heap overflow)', async () => {
     // 40,000 blocks of 64 random token ids; a batch of 32,768 of them needs far more than wasm's 4 GiB heap
     // (attention scores alone: 32,768 × 4 heads × 64 × 64 floats = 2 GiB).
@@ -83,7 +100,7 @@ describe('a batch larger than the backend can hold', () => {
     const data = file('blocks.u16', new Uint8Array(ids.buffer));
     const out = path.join(tmp(), 'out');
     const r = await cli(['train', '--model_name_or_path', model, '--train_file', data, '--output_dir', out, '--block_size', '64',
-      '--per_device_train_batch_size', '32768', '--max_steps', '1', '--backend', 'wasm']);
+      '--per_device_train_batch_size', '32768', '--max_steps', '1', '--backend', 'wasm', '--skip_memory_check']);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // Emscripten prints its own "Aborted()" first; ours is the last line.

@@ -13,9 +13,10 @@ import { LORA_FLAGS, flags as trainFlags, loadStart, trainingArgs } from './trai
 
 export const summary = 'write a run for Hugging Face run_clm.py: the accelerate launch command, the dataset files, the weights';
 // run_clm.py trains every weight: the LoRA flags are not taken here, so giving one is refused as an unknown flag.
-const PEFT_FLAGS = new Set(['use_peft', 'adapter_name_or_path', ...LORA_FLAGS]);
+// Nor is --skip_memory_check: our memory plan has no say over the Python run.
+const NOT_TAKEN = new Set(['use_peft', 'adapter_name_or_path', ...LORA_FLAGS, 'skip_memory_check']);
 export const flags: FlagSpecs = {
-  ...Object.fromEntries(Object.entries(trainFlags).filter(([name]) => !PEFT_FLAGS.has(name))),
+  ...Object.fromEntries(Object.entries(trainFlags).filter(([name]) => !NOT_TAKEN.has(name))),
   output_dir: { type: 'string', help: 'where the export goes: run_clm.sh, README.md, model/ and data/ (the Python run writes to its output/)' },
   overwrite_output_dir: { type: 'boolean', help: 'allow a non-empty --output_dir', default: false },
   resume_from_checkpoint: { type: 'string', help: 'a checkpoint-N (or trained output) folder: its weights, continued from its step' },

@@ -1,9 +1,10 @@
 // gpt2-studio train: fine-tune (or train from scratch) like run_clm.py with Trainer, writing a Hugging Face model
 // folder with trainer_state.json, and checkpoint-N/ folders that --resume_from_checkpoint continues exactly.
 import path from 'node:path';
+import { totalmem } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { prepareDataset } from '../core/data';
-import { parseConfig } from '../core/gpt2/config';
+import { parseConfig, type GPT2Config } from '../core/gpt2/config';
 import { applyConfigOverrides, defaultGPT2ConfigJson } from '../core/gpt2/sizes';
 import { GPT2_TOKENIZER_NAME } from '../core/tokenizer/gpt2_files';
 import type { GPT2Tokenizer } from '../core/tokenizer';
@@ -11,13 +12,15 @@ import { bundledGPT2Tokenizer } from '../node/gpt2_tokenizer';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
-import { adapterFolderFiles, isAdapterFolder, loadAdapter } from '../core/io/adapter';
+import { adapterFolderFiles, isAdapterFolder, loadAdapter, readAdapterConfig } from '../core/io/adapter';
 import { LoraAdapter } from '../core/gpt2/lora';
-import { resolveLora } from '../core/train/lora_args';
+import { resolveLora, type LoraConfig } from '../core/train/lora_args';
 import { countParameters } from '../core/gpt2/config';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { deviceBudget, outOfMemoryAdvice, planTraining, requireFit, trainingMode, type SettingNames } from '../core/train/memory_plan';
+import type { BackendName } from '../core/backend';
 import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/trainer';
 import { dirSource } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
@@ -70,6 +73,8 @@ export const flags: FlagSpecs = {
   lora_dropout: { type: 'number', help: 'dropout on the adapters\' input (default 0.05)' },
   lora_target_modules: { type: 'list', help: 'Conv1D layers to adapt: c_attn, c_proj, c_fc or all-linear, comma- or space-separated (default c_attn)' },
   ...ADAPTER_FLAG,
+  gradient_checkpointing: { type: 'boolean', help: 'recompute each block\'s activations in the backward pass: less memory, ~2× the time on wasm, the same numbers (default: only when the run would not fit otherwise)' },
+  skip_memory_check: { type: 'boolean', help: 'train even when the memory estimate says the run does not fit (it errs on the safe side)', default: false },
   ...BACKEND_FLAG,
 };
 export const LORA_FLAGS = ['lora_r', 'lora_alpha', 'lora_dropout', 'lora_target_modules'];
@@ -81,8 +86,16 @@ export function trainingArgs(v: FlagValues): TrainingArguments {
   return resolveArgs(Object.fromEntries(ARG_KEYS.map((k) => [k, k === 'dropout' ? (v.dropout ?? null) : v[k]])) as Partial<TrainingArguments>);
 }
 
-/** The model a run starts from: --resume_from_checkpoint, --model_name_or_path, or --config_name initialized. */
-export async function loadStart(v: FlagValues, loraCheckpoint = false): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
+/** The settings as the command line names them, in the memory plan's refusals and the out-of-memory advice. */
+const FLAG_NAMES: SettingNames = {
+  batchSize: '--per_device_train_batch_size', blockSize: '--block_size', backend: '--backend', backendLabel: (b) => b,
+};
+
+/**
+ * The model a run starts from: --resume_from_checkpoint, --model_name_or_path, or --config_name initialized;
+ * `check` sees the config before any weight is made.
+ */
+export async function loadStart(v: FlagValues, loraCheckpoint = false, check: (c: GPT2Config) => void = () => {}): Promise<{ model: GPT2; folder: Omit<ModelFolder, 'weights'> }> {
   // A LoRA checkpoint holds the adapter only: the base model comes from --model_name_or_path, as at the start.
   if (loraCheckpoint && v.model_name_or_path === undefined) {
     throw new UsageError(`train: ${v.resume_from_checkpoint} is a LoRA checkpoint; give its base model with --model_name_or_path`);
@@ -94,6 +107,7 @@ export async function loadStart(v: FlagValues, loraCheckpoint = false): Promise<
   if (from !== undefined) {
     // The weights are dropped once they are tensors: kept, they would hold the file's bytes (0.5 GB for 124M) all run.
     const { weights, ...folder } = await readModelFolder(await dirSource(from));
+    check(folder.config);
     return { model: GPT2.fromArrays(folder.config, weights), folder };
   }
   const { raw, configFile } = await scratchConfig(v);
@@ -101,6 +115,7 @@ export async function loadStart(v: FlagValues, loraCheckpoint = false): Promise<
   const tokName = (v.tokenizer_name ?? (v.config_name ? path.dirname(configFile) : GPT2_TOKENIZER_NAME)) as string;
   const tokenizer = await scratchTokenizer(tokName);
   checkTokenizerFits(tokenizer, config, [[configFile, raw]], `the tokenizer ${tokName}`);
+  check(config);
   return {
     model: GPT2.init(config, v.seed as number),
     folder: { config, rawConfig: raw, tokenizer, generationConfig: { bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id } },
@@ -137,12 +152,21 @@ export async function run(v: FlagValues): Promise<void> {
   const backend = await startBackend(v.backend as string);
   const resume = v.resume_from_checkpoint as string | undefined;
   const loraCheckpoint = resume !== undefined && (await isAdapterFolder(await dirSource(resume)));
-  const { model, folder } = await loadStart(v, loraCheckpoint);
-  await startAdapter(model, v, loraCheckpoint ? resume : undefined);
+  const adapter = await adapterChoice(v, loraCheckpoint ? resume : undefined);
+  let blockSize = 0;
+  const { model, folder } = await loadStart(v, loraCheckpoint, (c) => {
+    blockSize = blockSizeOf(v, c.n_positions);
+    // A run that cannot fit is refused before its weights are made and its data is read.
+    const request = {
+      config: c, batchSize: args.per_device_train_batch_size, blockSize, mode: trainingMode(adapter.lora), recompute: args.gradient_checkpointing ?? undefined,
+      budget: deviceBudget(backend as BackendName, { memoryGB: totalmem() / 1e9, maxStorageBufferBindingSize: null }),
+    };
+    args.gradient_checkpointing = (v.skip_memory_check ? planTraining(request) : requireFit(request, FLAG_NAMES, ' (--skip_memory_check trains anyway)')).recompute;
+  });
+  await startAdapter(model, v, adapter);
   const baseName = (v.model_name_or_path as string | undefined) ?? null;
   // With LoRA, what is saved is the adapter (with the tokenizer), as PEFT's Trainer saves a PeftModel.
   const outputFiles = (): FolderFiles => (model.lora ? adapterFolderFiles(model.lora, baseName, folder.tokenizer) : modelFolderFiles(model, folder));
-  const blockSize = blockSizeOf(v, model.config.n_positions);
   const train = await openDataFiles(trainFiles);
   const validation = await openDataFiles(v.validation_file);
   const pct = validationPercentOf(v);
@@ -174,10 +198,10 @@ export async function run(v: FlagValues): Promise<void> {
     await trainer.train();
   } catch (e) {
     if (!isOutOfMemory(e)) throw e;
-    const b = args.per_device_train_batch_size;
-    throw new SettingsError(`out of memory on ${backend} in step ${trainer.globalStep + 1}: a batch of ${b} × ${blockSize} tokens does not fit ` +
-      `(${outOfMemoryDetail(e)}); lower ${b > 1 ? `--per_device_train_batch_size to ${Math.floor(b / 2)}` : '--block_size'} and ` +
-      (lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'));
+    const advice = outOfMemoryAdvice({
+      backend, step: trainer.globalStep + 1, batchSize: args.per_device_train_batch_size, blockSize, detail: outOfMemoryDetail(e), names: FLAG_NAMES,
+    });
+    throw new SettingsError(`${advice} and ${lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'}`);
   } finally {
     process.off('SIGINT', onSigint);
     bar.done();
@@ -195,24 +219,32 @@ export async function run(v: FlagValues): Promise<void> {
   console.error(`saved to ${outputDir}`);
 }
 
+/** The adapter a run trains: its folder (to load) and its config, known before the model is made; none without LoRA. */
+interface AdapterChoice { from?: string; lora: LoraConfig | null }
+
 /**
- * Puts a LoRA adapter on the model: the checkpoint's when resuming a LoRA run, the one --adapter_name_or_path names
- * (its adapter_config.json decides r, alpha, dropout and targets), or a new one for --use_peft. Prints the share
- * that trains, as PEFT's print_trainable_parameters does.
+ * The checkpoint's adapter when resuming a LoRA run, the one --adapter_name_or_path names (its adapter_config.json
+ * decides r, alpha, dropout and targets), or a new one for --use_peft.
  */
-async function startAdapter(model: GPT2, v: FlagValues, checkpoint: string | undefined): Promise<void> {
+async function adapterChoice(v: FlagValues, checkpoint: string | undefined): Promise<AdapterChoice> {
   const from = checkpoint ?? (v.adapter_name_or_path as string | undefined);
   const given = LORA_FLAGS.filter((f) => v[f] !== undefined);
   if (from !== undefined) {
     if (given.length && checkpoint === undefined) throw new UsageError(`train: --${given[0]} comes from ${from}/adapter_config.json with --adapter_name_or_path`);
-    await loadAdapter(model, await dirSource(from));
-  } else if (v.use_peft) {
-    const l = resolveLora({ r: v.lora_r as number | undefined, lora_alpha: v.lora_alpha as number | undefined, lora_dropout: v.lora_dropout as number | undefined, target_modules: v.lora_target_modules as string[] | undefined });
-    model.lora = LoraAdapter.init(model.config, l, v.seed as number);
-  } else {
-    if (given.length) throw new UsageError(`train: --${given[0]} needs --use_peft`);
-    return;
+    return { from, lora: (await readAdapterConfig(await dirSource(from))).config };
   }
+  if (v.use_peft) {
+    return { lora: resolveLora({ r: v.lora_r as number | undefined, lora_alpha: v.lora_alpha as number | undefined, lora_dropout: v.lora_dropout as number | undefined, target_modules: v.lora_target_modules as string[] | undefined }) };
+  }
+  if (given.length) throw new UsageError(`train: --${given[0]} needs --use_peft`);
+  return { lora: null };
+}
+
+/** Puts the chosen adapter on the model, and prints the share that trains, as PEFT's print_trainable_parameters does. */
+async function startAdapter(model: GPT2, v: FlagValues, { from, lora }: AdapterChoice): Promise<void> {
+  if (from !== undefined) await loadAdapter(model, await dirSource(from));
+  else if (lora) model.lora = LoraAdapter.init(model.config, lora, v.seed as number);
+  else return;
   const trainable = [...model.lora!.params.values()].reduce((n, t) => n + t.size, 0);
   const all = countParameters(model.config) + trainable;
   console.error(`trainable params: ${trainable.toLocaleString('en-US')} || all params: ${all.toLocaleString('en-US')} || trainable%: ${(100 * trainable / all).toFixed(4)}`);

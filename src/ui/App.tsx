@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { BackendChoice, BackendName, BackendState, DatasetSummary, ModelInfo, RestoredRun } from '../worker/protocol';
 import { Alert } from './Alert';
 import { DatasetPanel } from './DatasetPanel';
+import { DEFAULT_FINE_TUNING, loraOrNull } from './FineTuning';
 import { GeneratePanel } from './GeneratePanel';
 import { ModelPanel } from './ModelPanel';
 import { SavedRunBanner } from './SavedRunBanner';
@@ -27,6 +28,7 @@ export function App() {
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [dataset, setDataset] = useState<DatasetSummary | null>(null);
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
+  const [fineTuning, setFineTuning] = useState(DEFAULT_FINE_TUNING);
   const active = isActive(training.view.status);
 
   useEffect(() => { api.backends().then(setBackend, (e) => setBackendError(messageOf(e))); }, [api]);
@@ -64,9 +66,10 @@ export function App() {
     }, t.runs.defaultName);
   }
 
-  // The memory estimate follows the batch and block size fields while they hold numbers.
+  // The memory estimate follows the batch and block size fields while they hold numbers, and the fine-tuning method
+  // while its r and alpha are valid (full fine-tuning's estimate otherwise).
   const batchSize = Number(settings.per_device_train_batch_size), blockSize = Number(settings.block_size);
-  const shape = batchSize > 0 && blockSize > 0 ? { batchSize, blockSize } : null;
+  const shape = batchSize > 0 && blockSize > 0 ? { batchSize, blockSize, lora: loraOrNull(fineTuning) } : null;
 
   const { view } = training;
   const trained = view.logs.length > 0;
@@ -94,7 +97,7 @@ export function App() {
           </Step>
           <Step n={3} id="train" title={s.train.title} needs={s.train.needs} state={stepState(view.status === 'completed', model !== null && dataset !== null, active)}>
             <TrainPanel api={api} training={training} history={history} model={model} dataset={dataset} settings={settings} onSetting={onSetting}
-              backend={backend} onBackend={(c) => void chooseBackend(c)} onRecover={recover} />
+              backend={backend} onBackend={(c) => void chooseBackend(c)} onRecover={recover} fineTuning={fineTuning} onFineTuning={setFineTuning} />
           </Step>
           <Step n={4} id="generate" title={s.generate.title} needs={s.generate.needs} state={stepState(false, model !== null)}>
             <GeneratePanel api={api} model={model} trained={trained} />

@@ -19,6 +19,11 @@ export function readFineTuning(c: FineTuningChoice): LoraConfig | null {
   return resolveLora({ r, lora_alpha: alpha });
 }
 
+/** The LoRA settings of the choice, or null for full fine-tuning and while r or alpha is not valid (the memory estimate's). */
+export function loraOrNull(c: FineTuningChoice): LoraConfig | null {
+  try { return readFineTuning(c); } catch { return null; }
+}
+
 interface Props { value: FineTuningChoice; onChange(value: FineTuningChoice): void; disabled: boolean }
 
 export function FineTuning({ value, onChange, disabled }: Props) {

@@ -1,21 +1,27 @@
 // The loaded model at a glance, and whether training it with the current settings fits this device.
 import type { BackendState, ModelInfo } from '../worker/protocol';
+import type { LoraConfig } from '../core/train/lora_args';
 import { useI18n } from './i18n/language';
-import { deviceBudget, fitError, trainingMemory } from './memory';
+import { fitError, trainingPlan } from './memory';
+
+/** The run's batch and block size, and its LoRA settings (null: every weight trains). */
+export interface TrainingShape { batchSize: number; blockSize: number; lora: LoraConfig | null }
 
 interface Props {
   model: ModelInfo;
   backend: BackendState | null;
-  shape: { batchSize: number; blockSize: number } | null;
+  shape: TrainingShape | null;
 }
 
 export function ModelCard({ model, backend, shape }: Props) {
-  const { t, f } = useI18n();
+  const i18n = useI18n();
+  const { t, f } = i18n;
   const k = t.card;
   const c = model.config;
   const device = backend?.device ?? null;
-  const memory = shape && trainingMemory(c, model.parameters, shape.batchSize, shape.blockSize);
-  const warning = shape && backend && fitError(c, model.parameters, shape.batchSize, shape.blockSize, deviceBudget(backend.report.backend, device));
+  const plan = shape && backend && trainingPlan(c, shape.batchSize, shape.blockSize, backend, shape.lora);
+  const memory = plan && plan.estimate;
+  const warning = plan && fitError(plan, i18n);
   return (
     <section className="card" aria-label={k.label}>
       <h3>{model.name}</h3>
@@ -29,7 +35,7 @@ export function ModelCard({ model, backend, shape }: Props) {
       </dl>
       {memory && (
         <p className="memory">
-          {k.memory(f.bytes(memory.total), f.bytes(memory.state), f.bytes(memory.activations), shape.batchSize, shape.blockSize, f.bytes(memory.logits))}
+          {k.memory(f.bytes(memory.total), f.bytes(memory.state), f.bytes(memory.activations), shape.batchSize, shape.blockSize, plan.recompute, f.bytes(memory.logits))}
           {k.device(device?.memoryGB ?? null, device?.maxBufferSize ? f.bytes(device.maxBufferSize) : null)}
         </p>
       )}

@@ -8,7 +8,7 @@ import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { KnownModels } from './KnownModels';
 import { BUILTIN_MODEL } from '../known_models';
-import { ModelCard } from './ModelCard';
+import { ModelCard, type TrainingShape } from './ModelCard';
 import { readFiles } from './files';
 import { messageOf } from './format';
 import { useI18n } from './i18n/language';
@@ -31,7 +31,7 @@ interface Props {
   model: ModelInfo | null;
   backend: BackendState | null;
   /** Batch and block size of the settings, for the memory estimate (null while the fields are invalid). */
-  shape: { batchSize: number; blockSize: number } | null;
+  shape: TrainingShape | null;
   disabled: boolean;
   onLoaded(info: ModelInfo): void;
 }

@@ -6,15 +6,15 @@ import type { BackendChoice, BackendName, BackendState, DatasetSummary, ExportKi
 import { Alert } from './Alert';
 import { BackendSelect } from './BackendSelect';
 import { Charts, type ChartRun } from './Charts';
-import { DEFAULT_FINE_TUNING, FineTuning, readFineTuning } from './FineTuning';
+import { FineTuning, readFineTuning, type FineTuningChoice } from './FineTuning';
 import { LogTable } from './LogTable';
 import { RunsPanel } from './RunsPanel';
 import { SettingsForm } from './SettingsForm';
-import { fileStem, saveFile } from './download';
+import { canPickFolder, fileStem, pickFolder, saveFile } from './download';
 import { PythonExportButton } from './PythonExportButton';
 import { messageOf } from './format';
 import { useI18n } from './i18n/language';
-import { deviceBudget, fitError } from './memory';
+import { fitError, trainingPlan } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
 import { colorOf, RUN_COLORS, type RunHistory } from './useRunHistory';
 import { isActive, type useTraining } from './useTraining';
@@ -31,31 +31,33 @@ interface Props {
   onBackend(choice: BackendChoice): void;
   /** Continues an interrupted run on another backend. */
   onRecover(next: BackendName): Promise<void>;
+  /** Full fine-tuning or LoRA: kept by the App, as the model card's memory estimate follows it too. */
+  fineTuning: FineTuningChoice;
+  onFineTuning(choice: FineTuningChoice): void;
 }
 
-export function TrainPanel({ api, training, history, model, dataset, settings, onSetting, backend, onBackend, onRecover }: Props) {
-  const { t } = useI18n();
+export function TrainPanel({ api, training, history, model, dataset, settings, onSetting, backend, onBackend, onRecover, fineTuning, onFineTuning }: Props) {
+  const i18n = useI18n();
+  const { t } = i18n;
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
   const [settingsError, setSettingsError] = useState<string | null>(null);
-  const [fineTuning, setFineTuning] = useState(DEFAULT_FINE_TUNING);
   const [exportKind, setExportKind] = useState<ExportKind>('adapter');
   const active = isActive(view.status);
   // A mistake in the settings is said until the settings change.
   useEffect(() => setSettingsError(null), [settings, fineTuning]);
   // A run restored from its checkpoint shows the method it trains with.
   const runLora = view.lora;
-  useEffect(() => { if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora]);
+  useEffect(() => { if (runLora) onFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora, onFineTuning]);
 
   function start() {
     if (!model || !dataset) return;
     try {
       const run = readSettings(settings, model.config.n_positions, t);
       // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
-      const tooBig = backend && fitError(model.config, model.parameters, run.args.per_device_train_batch_size, run.dataset.blockSize,
-        deviceBudget(backend.report.backend, backend.device));
       const lora = readFineTuning(fineTuning);
+      const tooBig = backend && fitError(trainingPlan(model.config, run.args.per_device_train_batch_size, run.dataset.blockSize, backend, lora), i18n);
       if (tooBig) return setSettingsError(tooBig);
       training.start({ ...run, lora });
       history.begin({
@@ -67,15 +69,18 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
     }
   }
 
-  async function exportModel() {
-    setExporting(true);
+  /** A zip download, or the folder's files written into a folder the user picks. */
+  async function exportModel(into: 'zip' | 'folder') {
     setFileError(null);
     try {
+      const dir = into === 'folder' ? await pickFolder() : null;
+      if (into === 'folder' && !dir) return;
+      setExporting(true);
       // After LoRA training: the adapter or the merged model, as picked.
       const kind = view.lora ? exportKind : undefined;
-      const zip = await api.exportModel(kind);
+      const zip = await api.exportModel(dir ? { kind: 'folder', dir } : { kind: 'zip' }, kind);
       const suffix = kind === 'adapter' ? '-lora-adapter' : kind === 'merged' ? '-lora-merged' : view.logs.length ? '-fine-tuned' : '';
-      saveFile(zip, `${fileStem(model?.name ?? 'model')}${suffix}.zip`, 'application/zip');
+      if (zip) saveFile(zip, `${fileStem(model?.name ?? 'model')}${suffix}.zip`, 'application/zip');
     } catch (e) {
       setFileError(messageOf(e));
     } finally {
@@ -101,7 +106,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
 
   return (
     <>
-      <FineTuning value={fineTuning} onChange={setFineTuning} disabled={active} />
+      <FineTuning value={fineTuning} onChange={onFineTuning} disabled={active} />
       <SettingsForm settings={settings} onSetting={onSetting} disabled={active}>
         <BackendSelect backend={backend} disabled={active} onChoose={onBackend} />
       </SettingsForm>
@@ -120,7 +125,8 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
             </select>
           </label>
         )}
-        <button type="button" onClick={() => void exportModel()} disabled={!model || exporting}>{t.train.export}</button>
+        <button type="button" onClick={() => void exportModel('zip')} disabled={!model || exporting}>{t.train.export}</button>
+        {canPickFolder() && <button type="button" onClick={() => void exportModel('folder')} disabled={!model || exporting}>{t.train.exportFolder}</button>}
         <PythonExportButton api={api} model={model} dataset={dataset} settings={settings} onError={setFileError} />
         <button type="button" onClick={() => void downloadLog()} disabled={view.logs.length === 0}>{t.train.downloadLog}</button>
       </div>

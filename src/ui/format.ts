@@ -1,16 +1,9 @@
 // How numbers, sizes, durations and dates read on the page: through Intl, in the page's language. The English
 // defaults serve the messages written outside the language context (the memory estimate's).
 
-const EN = 'en-US';
+import { EN, formatBytes, formatCount } from '../core/format';
 
-export function formatBytes(n: number, locale = EN): string {
-  if (!Number.isFinite(n)) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (Math.abs(n) >= 1000 && i < units.length - 1) { n /= 1000; i++; }
-  const digits = i === 0 || n >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)} ${units[i]}`;
-}
+export { formatBytes, formatCount };
 
 /** 75 → "1:15", 3725 → "1:02:05" (a clock reading: the same in every language). */
 export function formatDuration(seconds: number): string {
@@ -20,8 +13,6 @@ export function formatDuration(seconds: number): string {
   const two = (x: number) => String(x).padStart(2, '0');
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
-
-export const formatCount = (n: number, locale = EN) => n.toLocaleString(locale);
 
 /** 124439808 → "124.4M" (Intl's compact notation: "124,4 M" in Spanish). */
 export const formatShort = (n: number, locale = EN) => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);

@@ -4,6 +4,7 @@
 // events and generated tokens. Everything here is plain data (structured-clonable): the page never imports
 // TensorFlow.js, only types from the core.
 import type { BackendChoice, BackendName, BackendReport } from '../core/backend';
+import type { SettingNames } from '../core/train/memory_plan';
 import type { GPT2Config } from '../core/gpt2/config';
 import type { LoraConfig } from '../core/train/lora_args';
 import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
@@ -20,6 +21,14 @@ export const BACKEND_CHOICES = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as con
 
 /** The backends as the page names them (the worker's fault messages too). */
 export const BACKEND_LABELS: Record<BackendChoice, string> = { auto: 'Auto', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+
+/** The settings as the page labels them, for the memory plan's refusals and out-of-memory advice (page and worker). */
+export const STUDIO_SETTING_NAMES: SettingNames = {
+  batchSize: 'Batch size', blockSize: 'Block size', backend: 'Backend', backendLabel: (b) => BACKEND_LABELS[b],
+};
+
+/** Where an export goes: a zip to download, or a folder (one the user picked, or the origin private file system). */
+export type ExportTarget = { kind: 'zip' } | { kind: 'folder'; dir: FileSystemDirectoryHandle };
 
 /**
  * Where a model comes from: a Hugging Face hub id, a URL base (http(s)://… or /…), files the user gave, the built-in
@@ -237,15 +246,16 @@ export interface StudioApi {
   continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult>;
   generate(request: GenerateRequest, onToken: (t: GeneratedToken) => void): Promise<GenerateResult>;
   /**
-   * A zip of the Hugging Face model folder, with trainer_state.json and training_args.json after training. A model
-   * with a LoRA adapter gives the adapter folder or the merged model, as `kind` says (the adapter by default).
+   * The Hugging Face model folder, with trainer_state.json and training_args.json after training: written into a
+   * folder (null comes back), or as a zip Blob. Either way streamed: the weights are never copied whole. A model with
+   * a LoRA adapter gives the adapter folder or the merged model, as `kind` says (the adapter by default).
    */
-  exportModel(kind?: ExportKind): Promise<Uint8Array>;
+  exportModel(target: ExportTarget, kind?: ExportKind): Promise<Blob | null>;
   /**
    * A zip of the run for Hugging Face's run_clm.py: run_clm.sh (`accelerate launch run_clm.py …`), README.md, model/
    * (the current weights) and data/ (the dataset as JSON Lines). The latest run's settings, or `request`'s before any.
    */
-  exportPythonRun(request: TrainRequest): Promise<Uint8Array>;
+  exportPythonRun(request: TrainRequest): Promise<Blob>;
   /** trainer_state.json of the latest run (its log_history). */
   trainerState(): Promise<Record<string, unknown> | null>;
   /** tf.memory() between optimizer steps (the leak regression test reads it). */

@@ -2,7 +2,8 @@
 // crashed tab can continue it: the tokenized dataset once per run, and checkpoint-{step}/ folders (the model folder
 // plus the trainer's files). A checkpoint counts only once its COMPLETE marker is written last, so that a tab closed
 // half-way through a save leaves the previous checkpoint as the one to resume. One run is kept: a new one replaces it.
-import type { FileData, FolderFiles } from '../core/io/export';
+import type { FolderFiles } from '../core/io/export';
+import { writeFile } from './export_files';
 import type { DatasetSummary, SavedRun } from './protocol';
 
 const ROOT = 'gpt2-studio-run';
@@ -20,13 +21,6 @@ export interface StoredDataset {
 
 /** FileSystemDirectoryHandle's async iteration, which this repo's TypeScript libs (no DOM.AsyncIterable) leave out. */
 const names = (dir: FileSystemDirectoryHandle) => (dir as unknown as { keys(): AsyncIterable<string> }).keys();
-
-async function writeFile(dir: FileSystemDirectoryHandle, name: string, data: FileData): Promise<void> {
-  const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
-  if (data instanceof Uint8Array) await w.write(data as Uint8Array<ArrayBuffer>);
-  else for await (const chunk of data.chunks()) await w.write(chunk as Uint8Array<ArrayBuffer>);
-  await w.close();
-}
 
 async function readFile(dir: FileSystemDirectoryHandle, name: string): Promise<Uint8Array> {
   return new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());

@@ -12,9 +12,7 @@
 // A run watches its device: when the GPU device or the WebGL context is lost, or WebGPU runs out of memory, the run
 // ends as 'interrupted' with a RunFault naming the last checkpoint kept in the origin private file system and the
 // next backend to continue on (recover). Nothing is read back from a lost device: its weights are dropped unread.
-import * as Comlink from 'comlink';
 import type { Tensor } from '@tensorflow/tfjs';
-import { zipSync, type Zippable } from 'fflate';
 import { GPT2 } from '../core/gpt2/model';
 import { LoraAdapter } from '../core/gpt2/lora';
 import { resolveLora } from '../core/train/lora_args';
@@ -28,13 +26,17 @@ import { resolveArgs, SettingsError, type TrainingArguments } from '../core/trai
 import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
 import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { isHostBackend } from '../core/backend/host_memory';
+import { deviceBudget, outOfMemoryAdvice, requireFit, trainingMode } from '../core/train/memory_plan';
 import { streamGenerate } from './generation';
 import { RunStore } from './run_store';
 import { preparePythonRun } from './python_export';
-import { BACKEND_LABELS } from './protocol';
+import { writeFolder, zipBlob } from './export_files';
+import { BACKEND_LABELS, STUDIO_SETTING_NAMES } from './protocol';
 import type {
-  BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
-  ExportKind, GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory, TokenizeProgress, TrainEvents,
+  BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, ExportKind, ExportTarget, GeneratedToken,
+  GenerateRequest, GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, RunFault, SampleSettings, SavedRun, StudioApi, TensorMemory,
+  TokenizeProgress, TrainEvents,
   TrainRequest, TrainResult,
 } from './protocol';
 
@@ -186,6 +188,12 @@ export class Studio implements StudioApi {
       this.assertIdle('start another run');
       const folder = this.requireModel();
       const args = resolveArgs(request.args);
+      const lora = request.lora ? resolveLora(request.lora) : null;
+      // What cannot fit the device is refused here, before the run, as the page's own check says it.
+      args.gradient_checkpointing = requireFit({
+        config: folder.config, batchSize: args.per_device_train_batch_size, blockSize: request.dataset.blockSize, mode: trainingMode(lora),
+        recompute: args.gradient_checkpointing ?? undefined, budget: deviceBudget(this.backend.report.backend, this.backend.device),
+      }, STUDIO_SETTING_NAMES).recompute;
       const current = this.dataset?.summary.options;
       if (!current || current.blockSize !== request.dataset.blockSize || current.validationSplitPercentage !== request.dataset.validationSplitPercentage) {
         await this.regroup(request.dataset, () => {});
@@ -196,7 +204,7 @@ export class Studio implements StudioApi {
       this.finished = null;
       this.model?.dispose();
       this.model = GPT2.fromArrays(folder.config, folder.weights);
-      if (request.lora) this.model.lora = LoraAdapter.init(folder.config, resolveLora(request.lora), args.seed);
+      if (lora) this.model.lora = LoraAdapter.init(folder.config, lora, args.seed);
       const trainer = this.newTrainer(dataset.data, args);
       const store = await this.store;
       try {
@@ -255,10 +263,11 @@ export class Studio implements StudioApi {
     const kept = checkpoint
       ? `${checkpoint.name} is kept in this browser's storage: continue from step ${checkpoint.step}${where}.`
       : `No checkpoint was saved yet (Save steps): start again${where}.`;
-    const a = trainer.args, block = this.dataset?.data.blockSize ?? 0;
     const what = fault.kind === 'out-of-memory'
-      ? `Out of memory on ${BACKEND_LABELS[backend]} at step ${step} with Batch size ${a.per_device_train_batch_size} × Block size ${block} (${fault.detail}): `
-        + `lower Batch size to ${Math.max(1, Math.floor(a.per_device_train_batch_size / 2))}${a.per_device_train_batch_size === 1 ? ' or Block size' : ''} or less.`
+      ? capitalize(outOfMemoryAdvice({
+        backend: BACKEND_LABELS[backend], step: step + 1, batchSize: trainer.args.per_device_train_batch_size,
+        blockSize: this.dataset?.data.blockSize ?? 0, detail: fault.detail, names: STUDIO_SETTING_NAMES,
+      })) + '.'
       : `The ${backend === 'webgl' ? 'WebGL context' : `${BACKEND_LABELS[backend]} device`} was lost at step ${step} (${fault.detail}).`;
     const result: RunFault = { kind: fault.kind, message: `${what} ${kept}`, backend, next, checkpoint };
     return { status: 'interrupted', step, fault: result };
@@ -396,8 +405,9 @@ export class Studio implements StudioApi {
     const store = await this.store;
     if (!store) throw new Error("this browser has no origin private file system for checkpoints; use Export model");
     const files = await modelFolderFiles(this.model!, this.folder!);
-    // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
-    files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
+    // On a GPU the weights are read here, not while the store writes them, so that a device lost meanwhile is noticed
+    // first (a lost WebGL context reads back zeros); wasm and cpu cannot lose their memory, and stream them.
+    if (!isHostBackend()) files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
     if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
     for (const [n, bytes] of [...trainerFiles, ...await adapterFiles(this.model!, this.baseModelName)]) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
@@ -471,10 +481,10 @@ export class Studio implements StudioApi {
     });
   }
 
-  exportModel(kind?: ExportKind): Promise<Uint8Array> {
+  exportModel(target: ExportTarget, kind?: ExportKind): Promise<Blob | null> {
     return this.serial(async () => {
       const folder = this.requireModel();
-      const zip = await this.betweenSteps(async () => {
+      return this.betweenSteps(async () => {
         const { files, release } = exportFiles(this.model!, folder, this.baseModelName, kind);
         const state = await this.trainerState();
         const args = this.trainer?.args ?? this.finished?.args;
@@ -482,21 +492,19 @@ export class Studio implements StudioApi {
           files.set('trainer_state.json', jsonFile(state));
           files.set('training_args.json', jsonFile(args));
         }
-        try { return await zipFolder(files); } finally { release(); }
+        try { return await sendFolder(files, target); } finally { release(); }
       });
-      return Comlink.transfer(zip, [zip.buffer]);
     });
   }
 
-  exportPythonRun(request: TrainRequest): Promise<Uint8Array> {
+  exportPythonRun(request: TrainRequest): Promise<Blob> {
     return this.serial(async () => {
       const folder = this.requireModel();
       // The latest run's settings and dataset, or the page's before any run.
       const args = this.trainer?.args ?? this.finished?.args ?? resolveArgs(request.args);
       const make = await preparePythonRun({ folder, dataFiles: this.dataFiles, options: this.dataset?.summary.options ?? request.dataset, args });
       const step = () => this.trainer?.globalStep ?? Number(this.finished?.state.global_step ?? 0);
-      const zip = await this.betweenSteps(() => zipFolder(make(this.model!, step())));
-      return Comlink.transfer(zip, [zip.buffer]);
+      return this.betweenSteps(() => zipBlob(make(this.model!, step())));
     });
   }
 
@@ -541,15 +549,18 @@ export class Studio implements StudioApi {
   }
 }
 
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A folder leaving the worker, streamed: into the folder the user picked (null comes back), or as a zip Blob. */
+async function sendFolder(files: FolderFiles, target: ExportTarget): Promise<Blob | null> {
+  if (target.kind === 'zip') return zipBlob(files);
+  await writeFolder(target.dir, files);
+  return null;
+}
+
 async function readWeights(params: Map<string, Tensor>): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const [name, t] of params) out.set(name, (await t.data()) as Float32Array);
   return out;
 }
 
-/** The folder as a zip: safetensors stored as they are (float data does not compress), text deflated. */
-async function zipFolder(files: FolderFiles): Promise<Uint8Array> {
-  const entries: Zippable = {};
-  for (const [name, data] of files) entries[name] = [await fileBytes(data), { level: name.endsWith('.safetensors') ? 0 : 6 }];
-  return zipSync(entries);
-}

@@ -60,6 +60,45 @@ describe.each(['cpu', 'wasm'] as const)('LoRA on %s', (backend) => {
     });
   }
 
+  // Recomputation (--gradient_checkpointing) differentiates each block with respect to the adapter's tensors alone.
+  it('with --gradient_checkpointing: the adapter gradients, and training run "constant", as the reference; the base does not move', async () => {
+    const model = await adapted();
+    const x = ids();
+    const names = [...model.lora!.params.keys()];
+    const { value, grads } = tf.valueAndGrads(() => model.loss(x, { recompute: true }))(names.map((n) => model.lora!.params.get(n)!));
+    expect(Math.abs((await value.data())[0] - ref.run.eval_loss)).toBeLessThan(1e-4);
+    for (const [i, n] of names.entries()) {
+      const want = ref.expected.float32('grad.' + n);
+      expect(maxAbsDiff(await grads[i].data(), want), n).toBeLessThanOrEqual(1e-5 + 1e-3 * maxAbs(want));
+    }
+    tf.dispose([x, value, ...grads]);
+    const [runName, run] = Object.entries(ref.run.runs)[0];
+    const baseBefore = await read(model.params);
+    const data = { blocks: ref.blocks, blockSize: ref.run.block_size, train: [...Array(ref.run.num_blocks).keys()], validation: [] };
+    const args = resolveArgs({ ...run.args, logging_steps: 1, shuffle: false, dropout: 0, save_steps: 0, gradient_checkpointing: true });
+    const trainer = new Trainer(model, data, args, backend);
+    await trainer.train();
+    expect(compareRun(runName, run, ref.expected, trainer.logHistory, await read(model.lora!.params))).toEqual([]);
+    for (const [n, v] of await read(model.params)) expect(maxAbsDiff(v, baseBefore.get(n)!), n).toBe(0);
+    trainer.dispose(); model.dispose();
+  });
+
+  it('with --gradient_checkpointing, lora_dropout draws the same masks in the recomputed pass: the gradients of the pass that kept its activations', async () => {
+    const model = await adapted();
+    model.lora = new LoraAdapter({ ...model.lora!.config, lora_dropout: 0.3 }, model.lora!.params);
+    const x = ids();
+    const names = [...model.lora.params.keys()];
+    const run = (recompute: boolean) => tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads(() => model.loss(x, { training: true, dropout: 0, seed: 5, recompute }))(names.map((n) => model.lora!.params.get(n)!));
+      return [value, ...grads].map((t) => t.dataSync());
+    });
+    const kept = run(false), recomputed = run(true);
+    expect(Math.abs(kept[0][0] - ref.run.eval_loss)).toBeGreaterThan(1e-3); // the adapter's dropout is on (the model's is off)
+    kept.forEach((k, i) => expect(maxAbsDiff(recomputed[i], k), i ? names[i - 1] : 'loss').toBeLessThanOrEqual(1e-6 * (1 + maxAbs(k))));
+    x.dispose();
+    model.dispose();
+  });
+
   it('merges as merge_and_unload(): the merged weights and the merged model\'s losses', async () => {
     const model = await adapted();
     const merged = model.lora!.merged(model.params);

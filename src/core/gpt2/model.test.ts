@@ -40,12 +40,12 @@ describe.each(['cpu', 'wasm'] as const)('GPT-2 numerics on %s', (backend) => {
       logits.dispose();
     });
 
-    it('gradients of every parameter, with no tensor leak', () => {
+    it.each([false, true])('gradients of every parameter, with no tensor leak (recompute: %s)', (recompute) => {
       const before = tf.memory().numTensors;
       const names = [...model.params.keys()];
       const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => {
         names.forEach((n, i) => model.params.set(n, ps[i]));
-        return model.loss(ids);
+        return model.loss(ids, { recompute });
       })(names.map((n) => model.params.get(n)!));
       expect(Math.abs(value.dataSync()[0] - ref.run.eval_loss)).toBeLessThan(1e-4);
       for (const [i, n] of names.entries()) {
@@ -56,6 +56,20 @@ describe.each(['cpu', 'wasm'] as const)('GPT-2 numerics on %s', (backend) => {
       value.dispose();
       grads.forEach((g) => g.dispose());
       expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('recomputing the blocks draws the same dropout masks: the same loss and gradients, with no tensor leak', () => {
+      const names = [...model.params.keys()];
+      const run = (recompute: boolean) => tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads(() => model.loss(ids, { training: true, dropout: 0.2, seed: 11, recompute }))(names.map((n) => model.params.get(n)!));
+        return [value, ...grads].map((t) => t.dataSync());
+      });
+      const kept = run(false);
+      const before = tf.memory().numTensors;
+      const recomputed = run(true);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(recomputed[0][0]).not.toBeCloseTo(ref.run.eval_loss, 3); // dropout is on
+      kept.forEach((k, i) => expect(maxAbsDiff(recomputed[i], k), i ? names[i - 1] : 'loss').toBeLessThanOrEqual(1e-6 * (1 + maxAbs(k))));
     });
   });
 });

@@ -7,6 +7,7 @@ import { parameterShapes } from './weights';
 import { lmHeadCrossEntropy } from './cross_entropy';
 import { matMul, materializesTransposes } from './matmul';
 import type { Dropout, LoraAdapter } from './lora';
+import { attendInGroups, gradsOnOwnTape } from './recompute';
 
 export type Params = Map<string, tf.Tensor>;
 
@@ -26,6 +27,20 @@ export interface ForwardOptions {
   tokenEmbeddings?: tf.Tensor2D;
   /** KV cache: read for the earlier positions, and replaced by one that includes this call's positions. */
   cache?: LayerCache[];
+  /**
+   * Gradient checkpointing: keep only each block's input for the backward pass and recompute the block there (see
+   * recomputed). The numbers are the same; the memory of the activations drops from n_layer blocks' to one block's.
+   */
+  recompute?: boolean;
+}
+
+/** Dropout at a rate, drawing its masks from consecutive seeds. */
+interface Dropouts {
+  (x: tf.Tensor, rate: number): tf.Tensor;
+  /** At the rate given, which `dropout` does not override (LoRA's lora_dropout), from the same seeds. */
+  own: Dropout;
+  /** tf.dropout's multiplier (mask / keep probability) for `shape`, drawn as that call would draw it; null when off. */
+  multiplier(shape: number[], rate: number): tf.Tensor | null;
 }
 
 export class GPT2 {
@@ -63,22 +78,71 @@ export class GPT2 {
     const [B, T] = ids.shape;
     const past = opts.cache?.[0]?.k.shape[1] ?? 0;
     if (past + T > c.n_positions) throw new Error(`sequence of ${past + T} tokens is longer than n_positions = ${c.n_positions}`);
-    let seed = opts.seed ?? 0;
-    const dropout: Dropout = (x, rate) => opts.training && rate > 0 ? tf.dropout(x, rate, undefined, seed++) : x;
-    const drop = (x: tf.Tensor, rate: number) => dropout(x, opts.dropout ?? rate);
+    // Dropout masks are drawn from consecutive seeds, LoRA's as the model's; a recomputed block counts from the seed its
+    // forward pass began at, so that its second pass draws the same masks.
+    const seeds = { next: opts.seed ?? 0 };
+    const on = (rate: number) => (opts.training ? opts.dropout ?? rate : 0);
+    const dropout = (s: { next: number }): Dropouts => {
+      const own: Dropout = (x, rate) => (opts.training && rate > 0 ? tf.dropout(x, rate, undefined, s.next++) : x);
+      return Object.assign((x: tf.Tensor, rate: number) => own(x, on(rate)), {
+        own,
+        // As tf.dropout computes it, floor(uniform + keep) / keep with the seed it would take; each step's input is
+        // freed at once, so that no more than two [heads × T × T] tensors exist (a tidy would keep all four).
+        multiplier: (shape: number[], rate: number) => {
+          if (!(on(rate) > 0)) return null;
+          const keep = 1 - on(rate);
+          let t = tf.randomUniform(shape, 0, 1, 'float32', s.next++);
+          for (const step of [(u: tf.Tensor) => u.add(keep), tf.floor, (u: tf.Tensor) => u.div(keep)]) { const next = step(t); t.dispose(); t = next; }
+          return t;
+        },
+      });
+    };
+    const drop = dropout(seeds);
 
     const tok = opts.tokenEmbeddings ?? embed(this.p('wte.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D);
     const pos = this.p('wpe.weight').slice([past, 0], [T, c.n_embd]);
     let x = drop(tok.reshape([B, T, c.n_embd]).add(pos).reshape([B * T, c.n_embd]), c.embd_pdrop) as tf.Tensor2D;
     const mask = causalMask(T, past);
     for (let i = 0; i < c.n_layer; i++) {
-      const l = `h.${i}.`;
-      const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, opts.cache, i, dropout);
-      x = x.add(drop(a, c.resid_pdrop));
-      const m = this.mlp(this.layerNorm(x, l + 'ln_2'), l, dropout);
-      x = x.add(drop(m, c.resid_pdrop));
+      if (opts.recompute && !opts.cache) {
+        const first = seeds.next;
+        x = this.recomputed(i, x, mask, (xi, m, again) => this.block(i, xi, B, T, m, dropout(again ? { next: first } : seeds), undefined, true));
+      } else {
+        x = this.block(i, x, B, T, mask, drop, opts.cache);
+      }
     }
     return this.layerNorm(x, 'ln_f') as tf.Tensor2D;
+  }
+
+  /** Transformer block i: x + attn(ln_1(x)), then + mlp(ln_2(x)), with residual dropout. */
+  private block(i: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor, drop: Dropouts, cache?: LayerCache[], recompute = false): tf.Tensor2D {
+    const c = this.config, l = `h.${i}.`;
+    const a = this.attention(this.layerNorm(x, l + 'ln_1'), l, B, T, mask, drop, cache, i, recompute);
+    const y = x.add(drop(a, c.resid_pdrop));
+    const m = this.mlp(this.layerNorm(y, l + 'ln_2'), l, drop.own);
+    return y.add(drop(m, c.resid_pdrop)) as tf.Tensor2D;
+  }
+
+  /**
+   * Block i as one op whose forward pass keeps nothing but its input x (and the mask): the backward pass runs the
+   * block again (`again`: the same dropout seeds) under a tape of its own and takes the gradients of x and of the
+   * block's parameters from it. Only one block's activations exist at a time, during its backward pass; the price is
+   * a second forward pass of every block.
+   */
+  private recomputed(i: number, x: tf.Tensor2D, mask: tf.Tensor, run: (x: tf.Tensor2D, mask: tf.Tensor, again: boolean) => tf.Tensor2D): tf.Tensor2D {
+    const weights = this.trainedIn(i);
+    const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const xi = args[0] as tf.Tensor2D, save = args[args.length - 1] as tf.GradSaveFunc;
+      // The mask is made by the forward pass's caller, whose tidy frees it before the backward pass: kept here.
+      save([xi, mask]);
+      return {
+        value: run(xi, mask, false),
+        // The weights are the model's own tensors: the recomputation reads them through this.params, and tf.grads
+        // differentiates with respect to those same tensors.
+        gradFunc: (dy: tf.Tensor, [xs, m]: tf.Tensor[]) => gradsOnOwnTape((...ins) => run(ins[0] as tf.Tensor2D, m, true), [xs, ...weights], dy),
+      };
+    });
+    return f(x, ...weights) as tf.Tensor2D;
   }
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
@@ -93,22 +157,34 @@ export class GPT2 {
     return matMul(x as tf.Tensor2D, this.p(name + '.weight') as tf.Tensor2D).add(this.p(name + '.bias'));
   }
 
+  /**
+   * The tensors of block i that take gradients: a recomputed block differentiates with respect to these alone, and
+   * uses any other (frozen) weight as a constant. With a LoRA adapter, its tensors alone.
+   */
+  private trainedIn(i: number): tf.Tensor[] {
+    return [...(this.lora?.params ?? this.params)].filter(([n]) => n.startsWith(`h.${i}.`)).map(([, t]) => t);
+  }
+
+  /** Causal self-attention; `recompute`: a few heads at a time, forward and backward (see recompute.ts). */
   private attention(x: tf.Tensor, l: string, B: number, T: number, mask: tf.Tensor,
-    drop: Dropout, cache: LayerCache[] | undefined, layer: number, dropout: Dropout): tf.Tensor {
+    drop: Dropouts, cache: LayerCache[] | undefined, layer: number, recompute = false): tf.Tensor {
     const { n_embd: C, n_head: H, attn_pdrop } = this.config;
     const hd = C / H;
     const heads = (t: tf.Tensor) => t.reshape([B, T, H, hd]).transpose([0, 2, 1, 3]).reshape([B * H, T, hd]) as tf.Tensor3D;
-    const [q, kNew, vNew] = tf.split(this.linear(x, l + 'attn.c_attn', dropout), 3, 1).map(heads);
+    const [q, kNew, vNew] = tf.split(this.linear(x, l + 'attn.c_attn', drop.own), 3, 1).map(heads);
     let k = kNew, v = vNew;
     if (cache) {
       const prev = cache[layer];
       if (prev) { k = tf.concat([prev.k, kNew], 1); v = tf.concat([prev.v, vNew], 1); }
       cache[layer] = { k, v };
     }
-    const att = tf.softmax(matMul(q, k, true).mul(1 / Math.sqrt(hd)).add(mask));
-    const y = matMul(drop(att, attn_pdrop) as tf.Tensor3D, v)
-      .reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
-    return this.linear(y, l + 'attn.c_proj', dropout);
+    const attend = (qh: tf.Tensor3D, kh: tf.Tensor3D, vh: tf.Tensor3D, dropped: (att: tf.Tensor) => tf.Tensor) =>
+      matMul(dropped(tf.softmax(matMul(qh, kh, true).mul(1 / Math.sqrt(hd)).add(mask))) as tf.Tensor3D, vh);
+    const out = recompute
+      ? attendInGroups(q, k, v, drop.multiplier([B * H, T, T], attn_pdrop) as tf.Tensor3D | null, (qg, kg, vg, m) => attend(qg, kg, vg, (a) => (m ? a.mul(m) : a)))
+      : attend(q, k, v, (a) => drop(a, attn_pdrop));
+    const y = out.reshape([B, H, T, hd]).transpose([0, 2, 1, 3]).reshape([B * T, C]);
+    return this.linear(y, l + 'attn.c_proj', drop.own);
   }
 
   private mlp(x: tf.Tensor, l: string, dropout: Dropout): tf.Tensor {

@@ -104,16 +104,21 @@ export function parseAdapterConfig(raw: unknown): { config: LoraConfig; baseMode
 
 const isNonEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
 
+/** An adapter folder's adapter_config.json, read and checked (the CLI plans a run's memory with it before any weight is read). */
+export async function readAdapterConfig(src: FileSource): Promise<ReturnType<typeof parseAdapterConfig>> {
+  const rawConfig = await src.read(ADAPTER_CONFIG);
+  if (rawConfig === null) throw new ModelFileError(`${src.location}: no ${ADAPTER_CONFIG} (a PEFT adapter folder holds ${ADAPTER_CONFIG} and ${ADAPTER_WEIGHTS})`);
+  let raw: unknown;
+  try { raw = JSON.parse(new TextDecoder().decode(rawConfig)); } catch (e) { throw new ModelFileError(`${ADAPTER_CONFIG}: not valid JSON (${(e as Error).message})`); }
+  return parseAdapterConfig(raw);
+}
+
 /**
  * Reads an adapter folder for a base model of config `c`: every tensor its config's target modules call for, with
  * PEFT's key and shape; a missing, misshaped or unexpected tensor is an error naming the file and the key.
  */
 export async function readAdapterFolder(src: FileSource, c: GPT2Config): Promise<AdapterFolder> {
-  const rawConfig = await src.read(ADAPTER_CONFIG);
-  if (rawConfig === null) throw new ModelFileError(`${src.location}: no ${ADAPTER_CONFIG} (a PEFT adapter folder holds ${ADAPTER_CONFIG} and ${ADAPTER_WEIGHTS})`);
-  let raw: unknown;
-  try { raw = JSON.parse(new TextDecoder().decode(rawConfig)); } catch (e) { throw new ModelFileError(`${ADAPTER_CONFIG}: not valid JSON (${(e as Error).message})`); }
-  const { config, baseModelNameOrPath } = parseAdapterConfig(raw);
+  const { config, baseModelNameOrPath } = await readAdapterConfig(src);
   const bytes = await src.read(ADAPTER_WEIGHTS);
   if (bytes === null) {
     const bin = (await src.read('adapter_model.bin')) !== null;

@@ -173,6 +173,7 @@ export function pythonRun(input: PythonRunInput): PythonRun {
   flag('adam_beta2', a.adam_beta2);
   flag('adam_epsilon', a.adam_epsilon);
   flag('max_grad_norm', a.max_grad_norm);
+  if (a.gradient_checkpointing) flag('gradient_checkpointing');
   flag('logging_steps', a.logging_steps);
   if (validation && a.eval_steps > 0) { flag('eval_strategy', 'steps'); flag('eval_steps', a.eval_steps); }
   if (a.save_steps > 0) flag('save_steps', a.save_steps);

@@ -167,7 +167,7 @@ export class Trainer {
       const k = s * accum + a;
       const ids = this.batchTensor(this.microBatch(k));
       this.tokensSeen += ids.size;
-      const opts = { training: true, dropout: this.args.dropout ?? undefined, seed: mixSeed(this.args.seed, k, 0x5eed) };
+      const opts = { training: true, dropout: this.args.dropout ?? undefined, seed: mixSeed(this.args.seed, k, 0x5eed), recompute: this.args.gradient_checkpointing === true };
       const { value, grads: g } = this.gradients(ids, opts, accum);
       ids.dispose();
       if (grads === null) {

@@ -75,11 +75,26 @@ export const en = {
     label: 'Model card',
     parameters: 'Parameters', layers: 'Layers', heads: 'Heads', embedding: 'Embedding', context: 'Context', vocabulary: 'Vocabulary',
     tokens: (n: string) => `${n} tokens`,
-    memory: (total: string, state: string, activations: string, batch: number, block: number, logits: string) =>
-      `Training memory ≈ ${total}: weights, gradients and AdamW moments ${state} (16 B per parameter), activations ${activations} (batch ${batch} × block ${block}), logits ${logits}.`,
+    memory: (total: string, state: string, activations: string, batch: number, block: number, recomputed: boolean, logits: string) =>
+      `Training memory ≈ ${total}: weights, gradients and AdamW moments ${state}, activations ${activations} (batch ${batch} × block ${block}${recomputed ? ', recomputed block by block' : ''}), logits ${logits}.`,
     device: (gb: number | null, buffer: string | null) =>
       ` This device: ${gb ? `about ${gb} GB of memory (navigator.deviceMemory)` : 'memory not reported'}${buffer ? `; largest GPU buffer ${buffer}` : ''}.`,
     doesNotFit: (why: string) => `Does not fit: ${why}.`,
+  },
+  // The memory plan's refusal (src/core/train/memory_plan.ts), put into words; ui/memory.ts adds the field's label.
+  fit: {
+    wasmHeap: 'the 4 GiB WebAssembly heap',
+    reported: (gb: string) => `the ${gb} GB this device reports`,
+    assumed: 'a 4 GiB budget (the browser does not report the memory)',
+    embedding: (needed: string, limit: string, wasm: string) => `the token embedding needs one ${needed} buffer; this GPU binds at most ${limit} (choose ${wasm})`,
+    parameters: (count: string, full: boolean, needed: string, backend: string, budget: string) =>
+      `training ${full ? `all ${count} parameters` : `${count} adapter parameters`} needs about ${needed} on ${backend} for the weights, gradients and AdamW moments alone, ` +
+      `more than ${budget}; ${full ? 'train LoRA adapters or ' : ''}choose a backend with more memory`,
+    blocks: (batch: string, block: string) => `${batch} blocks of ${block} tokens`,
+    memory: (blocks: string, needed: string, backend: string, budget: string) => `${blocks} need about ${needed} to train on ${backend}, more than ${budget}`,
+    buffer: (blocks: string, needed: string, limit: string) => `${blocks} need one ${needed} buffer; this GPU binds at most ${limit}`,
+    largestBatch: (why: string, n: string) => `${why}; the largest batch size that fits is ${n}`,
+    notEvenOne: (why: string, block: string) => `${why}; not even batch size 1 fits, lower ${block}`,
   },
   dropzone: { unreadable: (label: string, why: string) => `${label}: the dropped folder could not be read (${why})` },
   dataset: {
@@ -103,7 +118,8 @@ export const en = {
     needModel: 'Load a model first (step 1).',
     fromLoaded: 'Each run starts from the model as loaded. Pausing takes effect after the current step.',
     saved: (name: string) => `Saved ${name} in this browser's storage.`,
-    zipping: 'Zipping the model folder…',
+    zipping: 'Writing the model folder…',
+    exportFolder: 'Export to folder…',
     warnings: 'Warnings',
     exportPython: 'Export for Python',
     exportPythonTitle: "run_clm.sh (accelerate launch run_clm.py …), the dataset and the current weights, for Hugging Face's Trainer",

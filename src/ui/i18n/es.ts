@@ -67,11 +67,25 @@ export const es: Messages = {
     label: 'Ficha del modelo',
     parameters: 'Parámetros', layers: 'Capas', heads: 'Cabezas', embedding: 'Embedding', context: 'Contexto', vocabulary: 'Vocabulario',
     tokens: (n) => `${n} tokens`,
-    memory: (total, state, activations, batch, block, logits) =>
-      `Memoria de entrenamiento ≈ ${total}: pesos, gradientes y momentos de AdamW ${state} (16 B por parámetro), activaciones ${activations} (lote ${batch} × bloque ${block}), logits ${logits}.`,
+    memory: (total, state, activations, batch, block, recomputed, logits) =>
+      `Memoria de entrenamiento ≈ ${total}: pesos, gradientes y momentos de AdamW ${state}, activaciones ${activations} (lote ${batch} × bloque ${block}${recomputed ? ', recalculadas bloque a bloque' : ''}), logits ${logits}.`,
     device: (gb, buffer) =>
       ` Este dispositivo: ${gb ? `unos ${gb} GB de memoria (navigator.deviceMemory)` : 'memoria no indicada'}${buffer ? `; mayor búfer de GPU ${buffer}` : ''}.`,
     doesNotFit: (why) => `No cabe: ${why}.`,
+  },
+  fit: {
+    wasmHeap: 'los 4 GiB del heap de WebAssembly',
+    reported: (gb) => `los ${gb} GB que indica este dispositivo`,
+    assumed: 'un presupuesto de 4 GiB (el navegador no indica la memoria)',
+    embedding: (needed, limit, wasm) => `el embedding de tokens necesita un búfer de ${needed}; esta GPU admite como mucho ${limit} (elige ${wasm})`,
+    parameters: (count, full, needed, backend, budget) =>
+      `entrenar ${full ? `los ${count} parámetros` : `${count} parámetros de adaptadores`} necesita unos ${needed} en ${backend} solo para los pesos, gradientes y momentos de AdamW, ` +
+      `más que ${budget}; ${full ? 'entrena adaptadores LoRA o ' : ''}elige un backend con más memoria`,
+    blocks: (batch, block) => `${batch} bloques de ${block} tokens`,
+    memory: (blocks, needed, backend, budget) => `${blocks} necesitan unos ${needed} para entrenar en ${backend}, más que ${budget}`,
+    buffer: (blocks, needed, limit) => `${blocks} necesitan un búfer de ${needed}; esta GPU admite como mucho ${limit}`,
+    largestBatch: (why, n) => `${why}; el mayor tamaño de lote que cabe es ${n}`,
+    notEvenOne: (why, block) => `${why}; no cabe ni un lote de 1, reduce ${block}`,
   },
   dropzone: { unreadable: (label, why) => `${label}: no se pudo leer la carpeta soltada (${why})` },
   dataset: {
@@ -95,7 +109,8 @@ export const es: Messages = {
     needModel: 'Primero carga un modelo (paso 1).',
     fromLoaded: 'Cada entrenamiento parte del modelo tal como se cargó. La pausa se aplica al terminar el paso en curso.',
     saved: (name) => `${name} guardado en el almacenamiento de este navegador.`,
-    zipping: 'Comprimiendo la carpeta del modelo…',
+    zipping: 'Escribiendo la carpeta del modelo…',
+    exportFolder: 'Exportar a una carpeta…',
     warnings: 'Avisos',
     exportPython: 'Exportar para Python',
     exportPythonTitle: 'run_clm.sh (accelerate launch run_clm.py …), los datos y los pesos actuales, para el Trainer de Hugging Face',
