@@ -73,11 +73,21 @@ describe('LoRA in the studio', () => {
     await page.getByLabel('Dataset files').setInputFiles(MBOX);
     await expect.poll(() => page.locator('dl[aria-label="Dataset statistics"]').textContent(), { timeout: 60_000 }).toContain('× 32');
 
+    // The model card's memory estimate follows the choice: LoRA keeps gradients and AdamW moments for the adapters alone.
+    const card = page.getByRole('region', { name: 'Model card' });
+    const stateBytes = async () => {
+      const m = /AdamW moments ([\d.,]+) (B|KB|MB|GB)/.exec((await card.locator('.memory').textContent()) ?? '');
+      return m ? Number(m[1].replace(/,/g, '')) * { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[m[2] as 'B'] : NaN;
+    };
+    const fullState = await stateBytes();
+    expect(fullState).toBeGreaterThan(0);
     const method = page.getByRole('radiogroup', { name: 'Fine-tuning method' });
     expect(await ui.spin('LoRA r').count()).toBe(0); // shown with LoRA only
     await method.getByRole('radio', { name: 'LoRA' }).check();
     await ui.setSettings({ 'LoRA r': '4', 'LoRA alpha': '8', 'Learning rate': '1e-2', 'Max steps': '4', 'Batch size': '2', 'Logging steps': '1',
       'Eval steps': '0', 'Sample every N evaluations': '0' });
+    // Weights at 4 B a parameter, the adapters' 16 B: about a quarter of full fine-tuning's 16 B a parameter.
+    await expect.poll(stateBytes).toBeLessThan(fullState / 3);
     await p.screenshot('lora-1-settings');
     await ui.button('Start training').click();
     await expect.poll(() => ui.status().textContent(), { timeout: 180_000 }).toMatch(/Completed|Failed|Stopped/);
