@@ -92,6 +92,15 @@ describe('a batch larger than the backend can hold', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('plans gpt2-medium with --use_peft as LoRA: its frozen weights fit wasm, and only a batch too large is refused', async () => {
+    const config = file('config.json', JSON.stringify({ model_type: 'gpt2', n_embd: 1024, n_layer: 24, n_head: 16 }));
+    const out = path.join(tmp(), 'out');
+    await fails(['train', '--config_name', config, '--tokenizer_name', fixture('tokenizers', 'gpt2'), '--train_file', mbox, '--output_dir', out,
+      '--block_size', '512', '--per_device_train_batch_size', '1000', '--backend', 'wasm', '--use_peft', '--lora_target_modules', 'c_attn,c_proj,c_fc'],
+    /^gpt2-studio train: error: --per_device_train_batch_size: 1,000 blocks of 512 tokens need about [\d.]+ [GT]B to train on wasm, more than the 4 GiB WebAssembly heap; the largest --per_device_train_batch_size that fits is [1-9][\d,]* \(--skip_memory_check trains anyway\)\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('is a clear message naming the batch and what to lower, with no output folder (a real wasm heap overflow)', async () => {
     // 40,000 blocks of 64 random token ids; a batch of 32,768 of them needs far more than wasm's 4 GiB heap
     // (attention scores alone: 32,768 × 4 heads × 64 × 64 floats = 2 GiB).
