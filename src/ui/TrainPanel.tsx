@@ -56,7 +56,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
     try {
       const run = readSettings(settings, model.config.n_positions, t);
       // A batch that cannot fit the device is refused before the run, not found out by an allocation failing in it.
-      const lora = readFineTuning(fineTuning);
+      const lora = readFineTuning(fineTuning, t);
       const tooBig = backend && fitError(trainingPlan(model.config, run.args.per_device_train_batch_size, run.dataset.blockSize, backend, lora), i18n);
       if (tooBig) return setSettingsError(tooBig);
       training.start({ ...run, lora });

@@ -133,6 +133,18 @@ export const en = {
     samplesHint: 'A greedy continuation of the sample prompt appears after evaluations.',
     sampleStep: (step: number) => `step ${step}`,
   },
+  fineTuning: {
+    legend: 'Fine-tuning',
+    method: 'Fine-tuning method',
+    full: 'Full fine-tuning',
+    lora: 'LoRA',
+    /** Around the flag's name, shown as code. */
+    about: ['LoRA trains small adapters beside the frozen model (', '): far less memory, and an adapter of a few MB to export.'] as [string, string],
+    r: field('LoRA r', "the adapters' rank"),
+    alpha: field('LoRA alpha', 'updates are scaled by alpha / r'),
+    badR: (text: string) => `LoRA r: enter a whole number of at least 1${text ? `, not "${text}"` : ''}`,
+    badAlpha: (text: string) => `LoRA alpha: enter a number above 0${text ? `, not "${text}"` : ''}`,
+  },
   settings: {
     upFront: 'Main settings',
     advanced: 'Advanced',

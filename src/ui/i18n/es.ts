@@ -124,6 +124,17 @@ export const es: Messages = {
     samplesHint: 'Tras cada evaluación aparece una continuación voraz del texto de muestra.',
     sampleStep: (step) => `paso ${step}`,
   },
+  fineTuning: {
+    legend: 'Ajuste fino',
+    method: 'Método de ajuste fino',
+    full: 'Ajuste fino completo',
+    lora: 'LoRA',
+    about: ['LoRA entrena pequeños adaptadores junto al modelo congelado (', '): mucha menos memoria, y un adaptador de pocos MB que exportar.'],
+    r: field('LoRA r', 'el rango de los adaptadores'),
+    alpha: field('LoRA alpha', 'las actualizaciones se escalan por alpha / r'),
+    badR: (text) => `LoRA r: escribe un número entero de al menos 1${text ? `, no «${text}»` : ''}`,
+    badAlpha: (text) => `LoRA alpha: escribe un número mayor que 0${text ? `, no «${text}»` : ''}`,
+  },
   settings: {
     upFront: 'Ajustes principales',
     advanced: 'Avanzado',
