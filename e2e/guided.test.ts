@@ -74,6 +74,8 @@ describe('the studio in Spanish', () => {
     expect(await s.page.getByRole('alert').count()).toBe(0);
     await s.page.getByRole('textbox', { name: 'Modelo' }).fill(MODEL);
     await s.page.getByRole('button', { name: 'Cargar modelo' }).click();
+    // The built-in model, loaded when the page opened, is replaced by the one asked for.
+    await s.page.getByRole('region', { name: 'Ficha del modelo' }).getByRole('heading', { name: MODEL }).waitFor({ timeout: 120_000 });
     const stats = s.page.getByLabel('Estadísticas de los datos');
     await expect.poll(() => stats.textContent(), { timeout: 120_000 }).toContain('Documentos40');
     // Numbers through Intl: Spanish groups thousands with a point.
@@ -117,7 +119,9 @@ describe('the studio by keyboard, checked by axe-core, on a phone-sized screen, 
     const controls = await s.page.evaluate(() => {
       const all = [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary, [tabindex="0"]')];
       all.forEach((e, i) => e.setAttribute('data-control', String(i)));
-      return all.filter((e) => !(e as HTMLButtonElement).disabled && e.offsetParent !== null).map((e) => e.getAttribute('data-control')!);
+      // A radio group is one Tab stop, its checked radio (the arrow keys move within it).
+      const otherRadio = (e: HTMLElement) => e instanceof HTMLInputElement && e.type === 'radio' && !e.checked;
+      return all.filter((e) => !(e as HTMLButtonElement).disabled && e.offsetParent !== null && !otherRadio(e)).map((e) => e.getAttribute('data-control')!);
     });
     await s.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const reached = new Set<string>();
