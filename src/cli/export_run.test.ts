@@ -76,10 +76,10 @@ describe('export-run', () => {
     for (const f of ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'generation_config.json']) expect(existsSync(path.join(dir, 'py', 'model', f)), f).toBe(true);
   });
 
-  it('maps a finished run, file order, no checkpoints and no validation: the same run again, sequential, save_strategy no', async () => {
+  it('maps a finished run, file order, no checkpoints, no validation and recomputation: the same run again, sequential, save_strategy no, gradient_checkpointing', async () => {
     const out = path.join(dir, 'again');
     const r = await cli(['export-run', ...settings, '--resume_from_checkpoint', path.join(dir, 'out'), '--output_dir', out,
-      '--shuffle', 'false', '--save_steps', '0', '--validation_split_percentage', '0', '--lr_scheduler_type', 'cosine']);
+      '--shuffle', 'false', '--save_steps', '0', '--validation_split_percentage', '0', '--lr_scheduler_type', 'cosine', '--gradient_checkpointing', 'true']);
     expect(r.code, r.stderr).toBe(0);
     const c = command(out);
     for (const f of c.keys()) expect(RUN_CLM_FLAGS.has(f), `--${f}`).toBe(true);
@@ -89,6 +89,7 @@ describe('export-run', () => {
     expect(c.get('lr_scheduler_type')).toBe('cosine');
     expect(c.get('train_sampling_strategy')).toBe('sequential');
     expect(c.get('save_strategy')).toBe('no');
+    expect(c.get('gradient_checkpointing')).toBe('');
     for (const f of ['save_steps', 'validation_file', 'do_eval', 'eval_strategy']) expect(c.has(f), f).toBe(false);
     expect(existsSync(path.join(out, 'data', 'validation.json'))).toBe(false);
     expect(readFileSync(path.join(out, 'README.md'), 'utf8')).toMatch(/had finished \(6 steps\)/);
