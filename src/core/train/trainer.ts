@@ -137,9 +137,10 @@ export class Trainer {
    * Loss and gradients of one micro-batch, the loss divided by the accumulation steps as Trainer does before
    * backward. The token embeddings enter as an input of their own and their gradient is scattered into wte's here:
    * through autodiff, wte's two uses would each hold a [vocab × n_embd] gradient, plus their sum, at the end of the
-   * backward pass (460 MB for GPT-2, the peak of a wasm step).
+   * backward pass (460 MB for GPT-2, the peak of a wasm step). Public for the bench, which times this step's halves
+   * (this, then `optimizer.apply`) as the product runs them.
    */
-  private gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
     const params = this.model.params;
     const names = [...params.keys()];
     const wte = params.get('wte.weight')!;
