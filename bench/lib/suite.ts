@@ -12,6 +12,7 @@ import { generate } from '../../src/core/gpt2/generate';
 import { resolveArgs } from '../../src/core/train/args';
 import { Trainer } from '../../src/core/train/trainer';
 import { trainStepFlops, forwardFlops, matmulFlops } from './flops';
+import { simdKernels } from '../../src/core/backend/simd';
 
 export interface ModelSpec {
   /** 'tiny-gpt2' (the fixture), '124M', 'medium'. */
@@ -588,6 +589,8 @@ export async function backendInfo(): Promise<Record<string, unknown>> {
     info.multithread = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const w = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
     info.threads = w?.tfjs?.getThreadsCount?.();
+    /** Our SIMD kernels (AdamW, Transpose) loaded on the backend's memory; else the slower fallbacks run. */
+    info.ourSimdKernels = simdKernels() !== null;
   }
   if (name === 'webgpu') {
     const b = tf.backend() as unknown as { adapterInfo?: Record<string, unknown>; supportTimestampQuery?: boolean; device?: { limits?: Record<string, number> } };

@@ -48,7 +48,7 @@ async function run(backend: BackendName, task: Task): Promise<BrowserOutput> {
   const out: BrowserOutput = { ok: false, memory: {}, ms: 0 };
   try {
     await initBackend(backend, { wasmPaths: TFJS_WASM_PATHS });
-    out.backend = { ...(await backendInfo()), crossOriginIsolated: globalThis.crossOriginIsolated, userAgent: navigator.userAgent };
+    out.backend = { ...(await backendInfo()), crossOriginIsolated: globalThis.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
     const host: Host = {
       tokens: await tokens(),
       memory: pageMemory,

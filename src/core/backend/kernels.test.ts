@@ -35,6 +35,12 @@ describe('wasm kernels', () => {
     ['unstack last axis', [3, 4, 5], (x) => tf.unstack(x, -1)],
     ['split in 3 along axis 1 (q, k, v)', [4, 9], (x) => tf.split(x, 3, 1)],
     ['split by sizes along axis 0', [7, 3], (x) => tf.split(x, [2, 4, 1], 0)],
+    ['transpose of a matrix, whole 4×4 tiles and 32×32 blocks', [64, 96], (x) => x.transpose()],
+    ['transpose of a matrix with partial tiles and blocks', [37, 70], (x) => x.transpose()],
+    ['transpose of the last two axes, batched', [3, 5, 6], (x) => x.transpose([0, 2, 1])],
+    ['transpose of a row', [1, 9], (x) => x.transpose()],
+    ['transpose of an empty matrix', [0, 4], (x) => x.transpose()],
+    ['another permutation (tfjs\'s own kernel)', [2, 3, 4], (x) => x.transpose([2, 0, 1])],
   ];
   for (const dtype of ['float32', 'int32', 'bool'] as const) {
     for (const [name, shape, f] of cases) {
