@@ -62,9 +62,9 @@ export function failureOf(r: any): string | undefined {
  * The best NN matmul GFLOP/s measured for this env+backend: B packed once (the higher one, the step's ceiling), and
  * on wasm with a fresh B each product (XNNPACK's packing included).
  */
-export function ceilingOf(entries: Entry[], env: string, backend: string): { packed: number | null; fresh: number | null } {
-  const m = entries.find((e) => e.section === 'matmul' && e.env === env && e.backend === backend && e.result);
-  return { packed: (m?.result?.ceilingGflops as number | undefined) ?? null, fresh: (m?.result?.freshCeilingGflops as number | undefined) ?? null };
+export function ceilingOf(entries: Entry[], env: string, backend: string): { packed: number | null; fresh: number | null; cpuPacked: number | null; cpuFresh: number | null } {
+  const r = entries.find((e) => e.section === 'matmul' && e.env === env && e.backend === backend && e.result)?.result ?? {};
+  return { packed: r.ceilingGflops ?? null, fresh: r.freshCeilingGflops ?? null, cpuPacked: r.cpuCeilingGflops ?? null, cpuFresh: r.freshCpuCeilingGflops ?? null };
 }
 
 /** Threads the wasm backend ran with (1 in Node; Chromium's threaded wasm: its pool). */
@@ -78,7 +78,9 @@ function versusLlmc(e: Entry): { one: string; two: string; ratio: string } {
   const two = (threadsOf(e) ?? 1) >= 2;
   const theirs = two ? a.twoThreads : a.oneThread, target = two ? a.target.twoThreads : a.target.oneThread;
   const ours = r.tokensPerSecond as number | undefined;
-  const ratio = ours ? `${f(ours / theirs, 2)}× of ${two ? '2' : '1'}-thread (target ${f(target, 1)}×: ${ours / theirs >= target ? 'met' : '**not met**'})` : '–';
+  const cpu = r.tokensPerCpuSecond as number | undefined;
+  const ratio = ours ? `${f(ours / theirs, 2)}× of ${two ? '2' : '1'}-thread` + (cpu ? ` (${f(cpu / theirs, 2)}× by CPU time)` : '') +
+    ` (target ${f(target, 1)}×: ${ours / theirs >= target ? 'met' : '**not met**'})` : '–';
   return { one: f(a.oneThread, 1), two: f(a.twoThreads, 1), ratio };
 }
 
@@ -119,9 +121,10 @@ export function markdown(res: Results): string {
     'ceiling GFLOP/s (packed / fresh)', 'MFU-like', 'peak memory', 'notes'],
     train.filter((e) => e.status !== 'skipped').map((e) => {
       const r = e.result ?? {};
-      const { packed: ceil, fresh } = ceilingOf(entries, e.env, e.backend);
+      const { packed: ceil, fresh, cpuPacked, cpuFresh } = ceilingOf(entries, e.env, e.backend);
       const vs = versusLlmc(e);
       const full = typeof r.stepMs === 'number';
+      const byCpu = full && r.cpuGflops && cpuPacked;
       const gf = full ? r.achievedGflops : r.forwardBackwardGflops;
       const fb = full ? '' : 'ᶠᵇ';
       return [where(e), e.backend + (threadsOf(e) && threadsOf(e)! > 1 ? ` (${threadsOf(e)} threads)` : ''), r.model ?? (e.task as any)?.model?.name, `${r.batch ?? 1} × ${r.block}`,
@@ -129,7 +132,9 @@ export function markdown(res: Results): string {
           (r.tokensPerCpuSecond ? ` (${f(r.tokensPerCpuSecond)} by CPU time)` : ''), vs.one, vs.two, vs.ratio,
         full ? f(r.stepMs, 0) : r.forwardBackwardMs ? `${f(r.forwardBackwardMs, 0)}${fb}` : '–',
         f(r.forwardMs, 0), f(r.backwardMs, 0), r.optimizerMs !== undefined ? f(r.optimizerMs, 0) : r.error?.includes('AdamW') ? 'failed' : '–',
-        gf !== undefined ? `${f(gf, 2)}${fb}` : '–', `${f(ceil, 1)} / ${f(fresh, 1)}`, gf && ceil ? `${f((100 * gf) / ceil, 0)}%${fb}` : '–',
+        (gf !== undefined ? `${f(gf, 2)}${fb}` : '–') + (byCpu ? ` (${f(r.cpuGflops, 2)} by CPU time)` : ''),
+        `${f(ceil, 1)} / ${f(fresh, 1)}` + (cpuPacked ? ` (CPU time: ${f(cpuPacked, 1)} / ${f(cpuFresh, 1)})` : ''),
+        (gf && ceil ? `${f((100 * gf) / ceil, 0)}%${fb}` : '–') + (byCpu ? ` (${f((100 * r.cpuGflops) / cpuPacked, 0)}% by CPU time)` : ''),
         peakMemory(e), [e.note, problem(e)].filter(Boolean).join('; ')];
     })));
   out.push('');
@@ -150,8 +155,9 @@ export function markdown(res: Results): string {
   const mm = entries.filter((e) => e.section === 'matmul' && e.result);
   out.push('"packed": the same B each product (XNNPACK packs it once and caches the packing: the ceiling); "fresh": a new B each product, ' +
     'packing included (wasm only: what each weight\'s first product after an optimizer step pays).', '');
+  const byCpu = (gflops: unknown) => (typeof gflops === 'number' ? ` (${f(gflops, 2)} by CPU time)` : '');
   out.push(table(['where', 'backend', 'product', 'ms (packed)', 'GFLOP/s (packed)', 'ms (fresh B)', 'GFLOP/s (fresh B)'], mm.flatMap((e) => (e.result.shapes as any[]).map((s) =>
-    [where(e), e.backend, s.label, s.error ? `error: ${s.error}` : f(s.ms, 2), f(s.gflops, 2), f(s.freshMs, 2), f(s.freshGflops, 2)]))));
+    [where(e), e.backend, s.label, s.error ? `error: ${s.error}` : f(s.ms, 2), f(s.gflops, 2) + byCpu(s.cpuGflops), f(s.freshMs, 2), f(s.freshGflops, 2) + byCpu(s.freshCpuGflops)]))));
   out.push('');
 
   // Generation

@@ -130,19 +130,20 @@ function batchIds(tokens: Int32Array, step: number, B: number, T: number, vocab:
  * synchronized product to size the batch; products slower than minMs/2 are timed once, faster ones as a batch
  * enqueued back to back with one read at the end. `limit` caps the batch (distinct operands to go round).
  */
-async function timeProduct(mm: (i: number) => tf.Tensor, minMs: number, limit = 500): Promise<{ ms: number; reps: number }> {
+async function timeProduct(mm: (i: number) => tf.Tensor, minMs: number, limit: number, host: Host): Promise<{ ms: number; reps: number; cpuMs?: number }> {
+  const cpu = () => host.cpuMs?.() ?? NaN;
   let c = mm(0); await settle(c); c.dispose();
-  let t0 = now();
+  let t0 = now(), c0 = cpu();
   c = mm(1); await settle(c); c.dispose();
-  const single = now() - t0;
-  if (single >= minMs / 2 || limit <= 2) return { ms: single, reps: 1 };
+  const single = now() - t0, singleCpu = cpu() - c0;
+  if (single >= minMs / 2 || limit <= 2) return { ms: single, reps: 1, cpuMs: host.cpuMs ? singleCpu : undefined };
   const reps = Math.max(2, Math.min(limit - 2, Math.ceil(minMs / Math.max(single, 0.01))));
-  t0 = now();
+  t0 = now(); c0 = cpu();
   let last: tf.Tensor | null = null;
   for (let i = 0; i < reps; i++) { const r = mm(2 + i); last?.dispose(); last = r; }
   await settle(last!);
   last!.dispose();
-  return { ms: (now() - t0) / reps, reps };
+  return { ms: (now() - t0) / reps, reps, cpuMs: host.cpuMs ? (cpu() - c0) / reps : undefined };
 }
 
 /** Bytes of fresh B operands the wasm "fresh B" measurement may hold at once. */
@@ -164,15 +165,17 @@ async function matmulTask(t: Extract<Task, { kind: 'matmul' }>, host: Host): Pro
     const gflops = (ms: number) => round(flops / ms / 1e6, 2);
     const fresh: tf.Tensor[] = [];
     try {
-      const packed = await timeProduct(() => mm(b), t.minMs);
+      const packed = await timeProduct(() => mm(b), t.minMs, 500, host);
       const row: Result = { label: s.label, a: s.a, b: s.b, transposeB: s.transposeB ?? false, reps: packed.reps, ms: round(packed.ms, 3), gflops: gflops(packed.ms) };
+      if (packed.cpuMs) Object.assign(row, { cpuMs: round(packed.cpuMs, 3), cpuGflops: gflops(packed.cpuMs) });
       host.log(`matmul ${s.label}: ${packed.ms.toFixed(2)} ms, ${gflops(packed.ms)} GFLOP/s` + (packs ? ' (B packed once)' : ''));
       if (packs && !s.transposeB) {
         const copies = Math.max(3, Math.min(50, Math.floor(FRESH_BYTES / (b.size * 4))));
         for (let i = 0; i < copies; i++) fresh.push(b.add(0));
         await settle(fresh[copies - 1]);
-        const r = await timeProduct((i) => mm(fresh[i]), t.minMs, copies);
+        const r = await timeProduct((i) => mm(fresh[i]), t.minMs, copies, host);
         Object.assign(row, { freshReps: r.reps, freshMs: round(r.ms, 3), freshGflops: gflops(r.ms) });
+        if (r.cpuMs) Object.assign(row, { freshCpuMs: round(r.cpuMs, 3), freshCpuGflops: gflops(r.cpuMs) });
         host.log(`matmul ${s.label}: ${r.ms.toFixed(2)} ms, ${gflops(r.ms)} GFLOP/s (a fresh B each product)`);
       }
       rows.push(row);
@@ -190,6 +193,8 @@ async function matmulTask(t: Extract<Task, { kind: 'matmul' }>, host: Host): Pro
     /** The higher ceiling: the step is held against it. */
     ceilingGflops: packed?.gflops ?? null, ceilingShape: packed?.label ?? null,
     freshCeilingGflops: fresh?.freshGflops ?? null, freshCeilingShape: fresh?.label ?? null,
+    /** The same by the process's CPU time (Node), steadier on a shared machine. */
+    cpuCeilingGflops: best('cpuGflops')?.cpuGflops ?? null, freshCpuCeilingGflops: best('freshCpuGflops')?.freshCpuGflops ?? null,
   };
 }
 
@@ -349,6 +354,7 @@ async function trainTask(t: Extract<Task, { kind: 'train' }>, host: Host): Promi
     tokensPerSecond: stepMs ? round((B * T) / (stepMs / 1000), 1) : undefined,
     /** The same by the process's CPU time (Node): what an unloaded core would give a single-threaded step. */
     tokensPerCpuSecond: med('stepCpuMs') ? round((B * T) / (med('stepCpuMs')! / 1000), 1) : undefined,
+    stepCpuMs: med('stepCpuMs'), cpuGflops: gf(flops, med('stepCpuMs')),
     /** Without the optimizer, when it did not run. */
     tokensPerSecondForwardBackward: forwardBackwardMs ? round((B * T) / (forwardBackwardMs / 1000), 1) : undefined,
     stepFlops: flops, achievedGflops: gf(flops, stepMs), forwardBackwardGflops: gf(flops, forwardBackwardMs),
