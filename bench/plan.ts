@@ -22,6 +22,8 @@ export interface PlanItem {
   skip?: string;
   /** Shown beside the figures. */
   note?: string;
+  /** Chromium's wasm: the thread pool asked for (default: tfjs's, 1 on 2 cores; see src/core/backend/index.ts). */
+  wasmThreads?: number;
 }
 
 export const MM: Record<string, MatmulShape> = {
@@ -54,8 +56,8 @@ export function buildPlan(quick: boolean): PlanItem[] {
   const add = (i: PlanItem) => P.push(i);
   const node = (id: string, section: Section, backend: PlanItem['backend'], task: Task | NodeTask, estS: number, timeoutS: number, note?: string) =>
     add({ id: `node/${backend}/${id}`, env: 'node', section, backend, task, estS, timeoutS, note });
-  const web = (id: string, section: Section, backend: PlanItem['backend'], task: Task, estS: number, timeoutS: number, note?: string) =>
-    add({ id: `chromium/${backend}/${id}`, env: 'chromium', section, backend, task, estS, timeoutS, note });
+  const web = (id: string, section: Section, backend: PlanItem['backend'], task: Task, estS: number, timeoutS: number, note?: string, wasmThreads?: number) =>
+    add({ id: `chromium/${backend}/${id}`, env: 'chromium', section, backend, task, estS, timeoutS, note, wasmThreads });
   const skip = (env: Env, backend: PlanItem['backend'], id: string, section: Section, why: string) =>
     add({ id: `${env}/${backend}/${id}`, env, section, backend, estS: 0, timeoutS: 0, skip: why });
 
@@ -119,8 +121,12 @@ export function buildPlan(quick: boolean): PlanItem[] {
 
   // ---- The expensive extras (full mode, as time allows) ----
   const later = (env: Env, backend: PlanItem['backend'], id: string, section: Section, f: () => void) => (quick ? skip(env, backend, id, section, 'quick mode') : f());
-  later('chromium', 'wasm', 'train/llmc-tiny/B8xT64', 'train', () => web('train/llmc-tiny/B8xT64', 'train', 'wasm', train(llmcTiny, 64, { batch: 8, warmup: 2, steps: 20 }), 8, 120, `${LLMC_TINY}; threaded wasm in the page`));
-  later('chromium', 'wasm', 'train/124M/T128', 'train', () => web('train/124M/T128', 'train', 'wasm', train(m124, 128, { warmup: 1, steps: 1 }), 140, 420, 'threaded wasm in the page; step 0 warm-up, step 1 measured'));
+  // Chromium's threaded wasm with tfjs's default pool (1 thread on 2 cores) and with a thread per core.
+  for (const threads of [undefined, 2]) {
+    const id = (s: string) => (threads ? `${s}/threads${threads}` : s);
+    later('chromium', 'wasm', id('train/llmc-tiny/B8xT64'), 'train', () => web(id('train/llmc-tiny/B8xT64'), 'train', 'wasm', train(llmcTiny, 64, { batch: 8, warmup: 3, steps: 20 }), 8, 120, `${LLMC_TINY}; threaded wasm in the page`, threads));
+    later('chromium', 'wasm', id('train/124M/T128'), 'train', () => web(id('train/124M/T128'), 'train', 'wasm', train(m124, 128, { warmup: 1, steps: 1 }), 140, 420, 'threaded wasm in the page; step 0 warm-up, step 1 measured', threads));
+  }
   later('node', 'wasm', 'train/124M/T512', 'train', () => node('train/124M/T512', 'train', 'wasm', train(m124, 512, { warmup: 0, steps: 1 }), 240, 420, 'one cold step'));
   later('node', 'cpu', 'load/124M', 'load', () => node('load/124M', 'load', 'cpu', { kind: 'load', dir: LOAD_DIR, promptTokens: 16 }, 20, 120));
   later('node', 'wasm', 'generate/medium', 'generate', () => node('generate/medium', 'generate', 'wasm', gen(medium, [{ newTokens: 16, cache: true }]), 100, 300));

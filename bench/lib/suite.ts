@@ -597,6 +597,8 @@ export async function backendInfo(): Promise<Record<string, unknown>> {
     info.threads = w?.tfjs?.getThreadsCount?.();
     /** Our SIMD kernels (AdamW, Transpose) loaded on the backend's memory; else the slower fallbacks run. */
     info.ourSimdKernels = simdKernels() !== null;
+    /** A shared memory: the threaded build runs. */
+    info.sharedMemory = typeof SharedArrayBuffer !== 'undefined' && simdKernels()?.memory.buffer instanceof SharedArrayBuffer;
   }
   if (name === 'webgpu') {
     const b = tf.backend() as unknown as { adapterInfo?: Record<string, unknown>; supportTimestampQuery?: boolean; device?: { limits?: Record<string, number> } };
