@@ -16,6 +16,9 @@ export interface SimdKernels {
     beta2: number, oneMinusBeta2: number, decay: number, step: number, bc2Sqrt: number, epsilon: number): void;
   /** y = xᵀ for each of `batch` [rows, cols] matrices: see simd/transpose.c. */
   transpose(x: number, y: number, batch: number, rows: number, cols: number): void;
+  /** LayerNorm over rows of C floats, and its gradient: see simd/layer_norm.c. */
+  layerNorm(x: number, g: number, b: number, y: number, mean: number, rstd: number, rows: number, C: number, eps: number): void;
+  layerNormGrad(dy: number, x: number, g: number, mean: number, rstd: number, dx: number, dg: number, db: number, scratch: number, rows: number, C: number): void;
   /** Byte offset of a tensor's data in the heap. */
   offset(t: { dataId: object }): number;
   malloc(bytes: number): number;
@@ -52,9 +55,12 @@ export function simdKernels(): SimdKernels | null {
   if (memory && WebAssembly.validate(bytes)) {
     // Synchronous: the module is about 1 KB, far below the browsers' limit for compiling on the main thread.
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const e = instance.exports as unknown as { sum_squares: SimdKernels['sumSquares']; adamw: SimdKernels['adamw']; transpose: SimdKernels['transpose'] };
+    const e = instance.exports as unknown as {
+      sum_squares: SimdKernels['sumSquares']; adamw: SimdKernels['adamw']; transpose: SimdKernels['transpose'];
+      layer_norm: SimdKernels['layerNorm']; layer_norm_grad: SimdKernels['layerNormGrad'];
+    };
     kernels = {
-      memory, sumSquares: e.sum_squares, adamw: e.adamw, transpose: e.transpose,
+      memory, sumSquares: e.sum_squares, adamw: e.adamw, transpose: e.transpose, layerNorm: e.layer_norm, layerNormGrad: e.layer_norm_grad,
       offset: (t) => backend.dataIdMap.get(t.dataId).memoryOffset,
       malloc: (n) => backend.wasm._malloc(n), free: (p) => backend.wasm._free(p),
     };
