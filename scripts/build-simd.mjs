@@ -16,7 +16,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'gpt2-studio-simd-'));
 // The kernels are vectorised by hand: -O2 and no auto-vectorised or unrolled copies of their scalar tails, which
 // keeps the module under the 4 KB that browsers compile synchronously on a page's main thread
 // (src/core/backend/simd.ts); the build fails past that.
-const COMMON = ['--target=wasm32', '-O2', '-fno-unroll-loops', '-fno-vectorize', '-fno-slp-vectorize', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wall', '-Werror'];
+const COMMON = ['--target=wasm32', '-O2', '-fno-unroll-loops', '-fno-vectorize', '-fno-slp-vectorize', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all', '-Wall', '-Werror'];
 const VARIANTS = {
   SIMD_WASM: [],
   SIMD_WASM_SHARED: ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'],

@@ -12,7 +12,8 @@
 // Transpose of tfjs-backend-wasm 4.22 walks the output element by element: ~7 ns an element at GPT-2 124M's weights,
 // which matmul.ts transposes for XNNPACK's fast products (1 s of a 124M training step). Ours swaps the last two
 // axes with our SIMD kernel (simd/transpose.c), ~1 ns an element (bench/micro/transpose.ts); other permutations go
-// to tfjs's.
+// to tfjs's. Sum and Max over axis 0 of a matrix (the LM head's vocab-major logits, cross_entropy.ts) transpose the
+// whole matrix first there; ours reduce the rows in place, in the same order (simd/columns.c).
 import { simdKernels } from './simd';
 import {
   registerKernel, unregisterKernel, getKernel, slice_util, backend_util, util,
@@ -176,9 +177,29 @@ const simdTranspose: KernelConfig = {
   },
 };
 
+/** Sum or Max over axis 0 of a float32 matrix with our SIMD kernel; tfjs's for any other reduction. */
+const columnReduction = (kernelName: 'Sum' | 'Max'): KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    // Sum's attribute is `axis`, Max's `reductionIndices`.
+    const { axis, reductionIndices, keepDims } = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
+    const simd = simdKernels();
+    const axes = x.shape.length === 2 ? util.parseAxisParam((axis ?? reductionIndices)!, x.shape) : [];
+    if (!simd || x.dtype !== 'float32' || axes.length !== 1 || axes[0] !== 0 || x.shape[0] === 0) return builtIn.get(kernelName)!(args);
+    const [rows, cols] = x.shape;
+    const out = (args.backend as WasmBackend).makeOutput(keepDims ? [1, cols] : [cols], 'float32');
+    simd.columnReduce(simd.offset(x), simd.offset(out), rows, cols, kernelName === 'Max' ? 1 : 0);
+    return out;
+  },
+});
+
 const KERNELS = [
   sharedIdentity,
   simdTranspose,
+  columnReduction('Sum'),
+  columnReduction('Max'),
   ...heapSliceKernels,
   wasmSegmentSum,
   cpuSegmentSum,

@@ -19,6 +19,8 @@ export interface SimdKernels {
   /** LayerNorm over rows of C floats, and its gradient: see simd/layer_norm.c. */
   layerNorm(x: number, g: number, b: number, y: number, mean: number, rstd: number, rows: number, C: number, eps: number): void;
   layerNormGrad(dy: number, x: number, g: number, mean: number, rstd: number, dx: number, dg: number, db: number, scratch: number, rows: number, C: number): void;
+  /** y [cols] = the sum (max = 0) or the max (max = 1) of x's rows: see simd/columns.c. */
+  columnReduce(x: number, y: number, rows: number, cols: number, max: number): void;
   /** Byte offset of a tensor's data in the heap. */
   offset(t: { dataId: object }): number;
   malloc(bytes: number): number;
@@ -57,10 +59,11 @@ export function simdKernels(): SimdKernels | null {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     const e = instance.exports as unknown as {
       sum_squares: SimdKernels['sumSquares']; adamw: SimdKernels['adamw']; transpose: SimdKernels['transpose'];
-      layer_norm: SimdKernels['layerNorm']; layer_norm_grad: SimdKernels['layerNormGrad'];
+      layer_norm: SimdKernels['layerNorm']; layer_norm_grad: SimdKernels['layerNormGrad']; column_reduce: SimdKernels['columnReduce'];
     };
     kernels = {
       memory, sumSquares: e.sum_squares, adamw: e.adamw, transpose: e.transpose, layerNorm: e.layer_norm, layerNormGrad: e.layer_norm_grad,
+      columnReduce: e.column_reduce,
       offset: (t) => backend.dataIdMap.get(t.dataId).memoryOffset,
       malloc: (n) => backend.wasm._malloc(n), free: (p) => backend.wasm._free(p),
     };
