@@ -1,8 +1,8 @@
 // Our own WebAssembly SIMD kernels (simd/*.c, built by `npm run build:simd` into simd/simd_module.ts), instantiated
 // on tfjs-backend-wasm's own memory: they work on tensors in place, where the backend's heap has them, with no copy
 // in or out. Used where tfjs has no kernel of its own and a JavaScript loop is the bottleneck (AdamW: 2.1 s of a
-// 10.4 s GPT-2 124M step as a loop; bench/micro/adamw.ts), or where its kernel is slow (Transpose:
-// bench/micro/transpose.ts).
+// 10.4 s GPT-2 124M step as a loop; bench/micro/adamw.ts), where its kernels are slow (Transpose, Sum and Max over
+// axis 0: bench/micro/transpose.ts, reductions.ts) or many (LayerNorm: bench/micro/layer_norm.ts).
 import * as tf from '@tensorflow/tfjs';
 import { SIMD_WASM, SIMD_WASM_SHARED } from './simd/simd_module';
 
