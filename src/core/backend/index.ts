@@ -36,8 +36,8 @@ function available(name: BackendName): string | null {
  * pool at navigator.hardwareConcurrency / 2 (it assumes two hyper-threads per core), whatever setThreadsCount asks:
  * on the 2-core dev machine, 1 thread. Its emscripten glue reads the count once, while the module starts, so the
  * count is reported large enough for that while. Only on request: with six other jobs on those 2 cores, 2 threads
- * made the tiny model's training and decoding 1.2-7× slower than 1 (the pool waits for a core at every op), and an
- * idle machine was not available to measure the default on.
+ * made GPT-2 124M's step 1.6× faster in one run and 3× slower in another, and small models' steps and decoding
+ * 1.2-8× slower (the pool waits for a core at every op); an idle machine was not available to settle the default.
  */
 async function withThreadsAllowed<T>(threads: number, f: () => Promise<T>): Promise<T> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
