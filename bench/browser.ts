@@ -21,7 +21,7 @@ export async function runInBrowser(h: Harness, item: PlanItem, log: (s: string) 
   p.page.on('console', (m) => { const t = m.text(); if (m.type() === 'log' && !seen.has(t)) { seen.add(t); log(t); } });
   try {
     await p.page.waitForFunction(() => window.bench !== undefined, undefined, { timeout: 90_000 });
-    const job = p.page.evaluate(([b, t]) => window.bench!.run(b, t), [item.backend, item.task] as [Parameters<NonNullable<Window['bench']>['run']>[0], Task]);
+    const job = p.page.evaluate(([b, t, n]) => window.bench!.run(b, t, n), [item.backend, item.task, item.wasmThreads] as [Parameters<NonNullable<Window['bench']>['run']>[0], Task, number | undefined]);
     const r = await Promise.race([job, sleep(item.timeoutS * 1000)]);
     if (r === 'timeout') {
       run.timedOut = true;

@@ -22,6 +22,8 @@ export interface PlanItem {
   skip?: string;
   /** Shown beside the figures. */
   note?: string;
+  /** Chromium's wasm: the thread pool asked for (default: tfjs's, 1 on 2 cores; see src/core/backend/index.ts). */
+  wasmThreads?: number;
 }
 
 export const MM: Record<string, MatmulShape> = {
@@ -42,6 +44,8 @@ const tiny = MODELS['tiny-gpt2'];
 const v512 = MODELS['tiny-gpt2-v512'];
 const m124 = MODELS['124M'];
 const medium = MODELS.medium;
+const llmcTiny = MODELS['llmc-tiny'];
+const LLMC_TINY = 'llm.c\'s tiny shape: 2 layers, 2 heads, n_embd 64, vocab 512';
 
 const train = (model: typeof m124, block: number, o: Partial<Extract<Task, { kind: 'train' }>> = {}): Task =>
   ({ kind: 'train', model, block, batch: 1, warmup: 1, steps: 2, profile: false, evalForward: false, optimizer: 'every', ...o });
@@ -52,8 +56,8 @@ export function buildPlan(quick: boolean): PlanItem[] {
   const add = (i: PlanItem) => P.push(i);
   const node = (id: string, section: Section, backend: PlanItem['backend'], task: Task | NodeTask, estS: number, timeoutS: number, note?: string) =>
     add({ id: `node/${backend}/${id}`, env: 'node', section, backend, task, estS, timeoutS, note });
-  const web = (id: string, section: Section, backend: PlanItem['backend'], task: Task, estS: number, timeoutS: number, note?: string) =>
-    add({ id: `chromium/${backend}/${id}`, env: 'chromium', section, backend, task, estS, timeoutS, note });
+  const web = (id: string, section: Section, backend: PlanItem['backend'], task: Task, estS: number, timeoutS: number, note?: string, wasmThreads?: number) =>
+    add({ id: `chromium/${backend}/${id}`, env: 'chromium', section, backend, task, estS, timeoutS, note, wasmThreads });
   const skip = (env: Env, backend: PlanItem['backend'], id: string, section: Section, why: string) =>
     add({ id: `${env}/${backend}/${id}`, env, section, backend, estS: 0, timeoutS: 0, skip: why });
 
@@ -65,10 +69,11 @@ export function buildPlan(quick: boolean): PlanItem[] {
   node('tokenize', 'tokenize', 'none', { kind: 'tokenize', targetBytes: 1_000_000, reps: 2 }, 5, 90);
   node('matmul', 'matmul', 'wasm', { kind: 'matmul', minMs: 300, shapes: quick ? [MM.fc, MM.head] : [MM.qkv, MM.fc, MM.proj, MM.head, MM.headT, MM.fc512, MM.att512] }, quick ? 6 : 40, 180);
   // 124M on Node wasm: one cold step in quick mode; in full mode a profiled warm-up step (the hot spots) and a measured one.
+  // A warm step in both modes: the first pays for growing the wasm heap and for JIT, which llm.c's figure does not.
   node('train/124M/T128', 'train', 'wasm', quick
-    ? train(m124, 128, { warmup: 0, steps: 1 })
+    ? train(m124, 128, { warmup: 1, steps: 1 })
     : train(m124, 128, { warmup: 1, steps: 1, profile: true, evalForward: true }),
-  quick ? 60 : 150, quick ? 120 : 400, quick ? 'one cold step (quick mode)' : 'step 0 profiled (hot spots), step 1 measured');
+  quick ? 70 : 150, quick ? 180 : 400, quick ? 'step 0 warm-up, step 1 measured' : 'step 0 profiled (hot spots), step 1 measured');
   skip('node', 'cpu', 'train/124M/T128', 'train', 'the cpu backend\'s matmul runs at ~0.3 GFLOP/s here: one 124M step (97 GFLOP) would take ~5 minutes');
   if (quick) skip('node', 'wasm', 'trainer/124M/T128', 'trainer', 'quick mode: the peak RSS of a 124M training step comes from node/wasm/train/124M/T128 (forward, backward and AdamW in one process)');
   else node('trainer/124M/T128', 'trainer', 'wasm', { kind: 'trainer', model: m124, block: 128, batch: 1, steps: 2 }, 90, 300, 'the Trainer as the CLI runs it, 2 steps');
@@ -83,6 +88,7 @@ export function buildPlan(quick: boolean): PlanItem[] {
     const shapes = gpuLike ? (quick ? [MM.sq768] : [MM.sq768, MM.tinyHead]) : quick ? [MM.fc, MM.head] : [MM.fc, MM.head, MM.headT];
     web('matmul', 'matmul', b, { kind: 'matmul', minMs: 300, shapes }, quick ? 5 : 20, 150);
   }
+  node('train/llmc-tiny/B8xT64', 'train', 'wasm', train(llmcTiny, 64, { batch: 8, warmup: 3, steps: quick ? 5 : 20 }), 6, 120, LLMC_TINY);
   node('train/tiny-gpt2/T64', 'train', 'wasm', train(tiny, 64, { steps: quick ? 2 : 4, profile: !quick }), 6, 120, tinyNote);
   node('matmul', 'matmul', 'cpu', { kind: 'matmul', minMs: 300, shapes: [MM.fc] }, 6, 120, 'the LM head product would take ~30 s here');
   node('train/tiny-gpt2/T64', 'train', 'cpu', train(tiny, 64, { steps: 2 }), 8, 150, tinyNote);
@@ -115,7 +121,12 @@ export function buildPlan(quick: boolean): PlanItem[] {
 
   // ---- The expensive extras (full mode, as time allows) ----
   const later = (env: Env, backend: PlanItem['backend'], id: string, section: Section, f: () => void) => (quick ? skip(env, backend, id, section, 'quick mode') : f());
-  later('chromium', 'wasm', 'train/124M/T128', 'train', () => web('train/124M/T128', 'train', 'wasm', train(m124, 128, { warmup: 0, steps: 1 }), 70, 240, 'threaded wasm in the page; one cold step'));
+  // Chromium's threaded wasm with tfjs's default pool (1 thread on 2 cores) and with a thread per core.
+  for (const threads of [undefined, 2]) {
+    const id = (s: string) => (threads ? `${s}/threads${threads}` : s);
+    later('chromium', 'wasm', id('train/llmc-tiny/B8xT64'), 'train', () => web(id('train/llmc-tiny/B8xT64'), 'train', 'wasm', train(llmcTiny, 64, { batch: 8, warmup: 3, steps: 20 }), 8, 120, `${LLMC_TINY}; threaded wasm in the page`, threads));
+    later('chromium', 'wasm', id('train/124M/T128'), 'train', () => web(id('train/124M/T128'), 'train', 'wasm', train(m124, 128, { warmup: 1, steps: 1 }), 140, 420, 'threaded wasm in the page; step 0 warm-up, step 1 measured', threads));
+  }
   later('node', 'wasm', 'train/124M/T512', 'train', () => node('train/124M/T512', 'train', 'wasm', train(m124, 512, { warmup: 0, steps: 1 }), 240, 420, 'one cold step'));
   later('node', 'cpu', 'load/124M', 'load', () => node('load/124M', 'load', 'cpu', { kind: 'load', dir: LOAD_DIR, promptTokens: 16 }, 20, 120));
   later('node', 'wasm', 'generate/medium', 'generate', () => node('generate/medium', 'generate', 'wasm', gen(medium, [{ newTokens: 16, cache: true }]), 100, 300));

@@ -1,5 +1,6 @@
 // bench/results.json → the markdown tables of bench/results.md (shown by the README).
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { llmcAnchor } from './llmc';
 
 export type Status = 'ok' | 'failed' | 'timeout' | 'skipped' | 'error';
 
@@ -57,10 +58,30 @@ export function failureOf(r: any): string | undefined {
   return undefined;
 }
 
-/** The best NN matmul GFLOP/s measured for this env+backend. */
-export function ceilingOf(entries: Entry[], env: string, backend: string): number | null {
-  const m = entries.find((e) => e.section === 'matmul' && e.env === env && e.backend === backend && e.result);
-  return (m?.result?.ceilingGflops as number | undefined) ?? null;
+/**
+ * The best NN matmul GFLOP/s measured for this env+backend: B packed once (the higher one, the step's ceiling), and
+ * on wasm with a fresh B each product (XNNPACK's packing included).
+ */
+export function ceilingOf(entries: Entry[], env: string, backend: string): { packed: number | null; fresh: number | null; cpuPacked: number | null; cpuFresh: number | null } {
+  const r = entries.find((e) => e.section === 'matmul' && e.env === env && e.backend === backend && e.result)?.result ?? {};
+  return { packed: r.ceilingGflops ?? null, fresh: r.freshCeilingGflops ?? null, cpuPacked: r.cpuCeilingGflops ?? null, cpuFresh: r.freshCpuCeilingGflops ?? null };
+}
+
+/** Threads the wasm backend ran with (1 in Node; Chromium's threaded wasm: its pool). */
+const threadsOf = (e: Entry) => (e.backend === 'wasm' ? Number(e.backendInfo?.threads ?? 1) || 1 : null);
+
+/** llm.c's tokens/s for this shape at as many threads as this run had, ours against it, and the target. */
+function versusLlmc(e: Entry): { one: string; two: string; ratio: string } {
+  const r = e.result ?? {};
+  const a = llmcAnchor(r.model, r.block, r.batch);
+  if (!a || e.backend !== 'wasm') return { one: a ? f(a.oneThread, 1) : '–', two: a ? f(a.twoThreads, 1) : '–', ratio: '–' };
+  const two = (threadsOf(e) ?? 1) >= 2;
+  const theirs = two ? a.twoThreads : a.oneThread, target = two ? a.target.twoThreads : a.target.oneThread;
+  const ours = r.tokensPerSecond as number | undefined;
+  const cpu = r.tokensPerCpuSecond as number | undefined;
+  const ratio = ours ? `${f(ours / theirs, 2)}× of ${two ? '2' : '1'}-thread` + (cpu ? ` (${f(cpu / theirs, 2)}× by CPU time)` : '') +
+    ` (target ${f(target, 1)}×: ${ours / theirs >= target ? 'met' : '**not met**'})` : '–';
+  return { one: f(a.oneThread, 1), two: f(a.twoThreads, 1), ratio };
 }
 
 function peakMemory(e: Entry): string {
@@ -88,22 +109,32 @@ export function markdown(res: Results): string {
 
   // Training
   const train = entries.filter((e) => e.section === 'train');
-  out.push('## Training (batch 1, dropout on, AdamW)', '');
-  out.push('Forward = `model.loss`; backward = `valueAndGrads` minus forward; AdamW = `AdamW.apply`. Useful FLOPs per step = ' +
-    '(6·N + 12·n_layer·n_embd·T)·T (nanoGPT/PaLM; N without wpe); MFU-like = achieved GFLOP/s ÷ the backend\'s best matmul GFLOP/s measured in the same run. ' +
-    'Where AdamW did not run, tokens/s and GFLOP/s are forward+backward only (marked ᶠᵇ).', '');
-  out.push(table(['where', 'backend', 'model', 'block', 'tokens/s', 'ms/step', 'forward ms', 'backward ms', 'AdamW ms', 'GFLOP/s', 'ceiling GFLOP/s', 'MFU-like', 'peak memory', 'notes'],
+  out.push('## Training (dropout on, AdamW)', '');
+  out.push('The step the product runs: the Trainer\'s own gradient (`Trainer.gradients`, which takes the embedding gradient itself), then its own ' +
+    'AdamW (`trainer.optimizer.apply`). Forward = `model.loss` timed on its own; backward = the gradient minus forward. Useful FLOPs per step = ' +
+    '(6·N + 12·n_layer·n_embd·T)·B·T (nanoGPT/PaLM; N without wpe). Ceilings: the backend\'s best matmul of the model\'s shapes in the same run, ' +
+    'with B packed once ("packed", the higher: MFU-like is held against it) and, on wasm, with a fresh B each product ("fresh": XNNPACK\'s packing ' +
+    'included, as each weight\'s first use after an optimizer step). llm.c: `train_gpt2.c` (fp32, OpenMP) on the dev machine (bench/lib/llmc.ts), ' +
+    'compared at the threads we ran (1 in Node, the pool\'s in Chromium), by wall-clock time. ' +
+    'In Node the step\'s tokens per second of process CPU time is shown beside it: on a loaded machine the wall clock also counts the waits for a core. Where AdamW did not run, tokens/s and GFLOP/s are forward+backward only (marked ᶠᵇ).', '');
+  out.push(table(['where', 'backend', 'model', 'batch × block', 'tokens/s', 'llm.c 1 thread', 'llm.c 2 threads', 'ours ÷ llm.c', 'ms/step', 'forward ms', 'backward ms', 'AdamW ms', 'GFLOP/s',
+    'ceiling GFLOP/s (packed / fresh)', 'MFU-like', 'peak memory', 'notes'],
     train.filter((e) => e.status !== 'skipped').map((e) => {
       const r = e.result ?? {};
-      const ceil = ceilingOf(entries, e.env, e.backend);
+      const { packed: ceil, fresh, cpuPacked, cpuFresh } = ceilingOf(entries, e.env, e.backend);
+      const vs = versusLlmc(e);
       const full = typeof r.stepMs === 'number';
+      const byCpu = full && r.cpuGflops && cpuPacked;
       const gf = full ? r.achievedGflops : r.forwardBackwardGflops;
       const fb = full ? '' : 'ᶠᵇ';
-      return [where(e), e.backend, r.model ?? (e.task as any)?.model?.name, r.block,
-        (full ? f(r.tokensPerSecond) : f(r.tokensPerSecondForwardBackward)) + (r.tokensPerSecondForwardBackward && !full ? fb : ''),
+      return [where(e), e.backend + (threadsOf(e) && threadsOf(e)! > 1 ? ` (${threadsOf(e)} threads)` : ''), r.model ?? (e.task as any)?.model?.name, `${r.batch ?? 1} × ${r.block}`,
+        (full ? f(r.tokensPerSecond) : f(r.tokensPerSecondForwardBackward)) + (r.tokensPerSecondForwardBackward && !full ? fb : '') +
+          (r.tokensPerCpuSecond ? ` (${f(r.tokensPerCpuSecond)} by CPU time)` : ''), vs.one, vs.two, vs.ratio,
         full ? f(r.stepMs, 0) : r.forwardBackwardMs ? `${f(r.forwardBackwardMs, 0)}${fb}` : '–',
         f(r.forwardMs, 0), f(r.backwardMs, 0), r.optimizerMs !== undefined ? f(r.optimizerMs, 0) : r.error?.includes('AdamW') ? 'failed' : '–',
-        gf !== undefined ? `${f(gf, 2)}${fb}` : '–', f(ceil, 1), gf && ceil ? `${f((100 * gf) / ceil, 0)}%${fb}` : '–',
+        (gf !== undefined ? `${f(gf, 2)}${fb}` : '–') + (byCpu ? ` (${f(r.cpuGflops, 2)} by CPU time)` : ''),
+        `${f(ceil, 1)} / ${f(fresh, 1)}` + (cpuPacked ? ` (CPU time: ${f(cpuPacked, 1)} / ${f(cpuFresh, 1)})` : ''),
+        (gf && ceil ? `${f((100 * gf) / ceil, 0)}%${fb}` : '–') + (byCpu ? ` (${f((100 * r.cpuGflops) / cpuPacked, 0)}% by CPU time)` : ''),
         peakMemory(e), [e.note, problem(e)].filter(Boolean).join('; ')];
     })));
   out.push('');
@@ -122,8 +153,11 @@ export function markdown(res: Results): string {
   // Matmul ceiling
   out.push('## Backend ceiling: matmul GFLOP/s', '');
   const mm = entries.filter((e) => e.section === 'matmul' && e.result);
-  out.push(table(['where', 'backend', 'product', 'ms', 'GFLOP/s'], mm.flatMap((e) => (e.result.shapes as any[]).map((s) =>
-    [where(e), e.backend, s.label, s.error ? `error: ${s.error}` : f(s.ms, 2), f(s.gflops, 2)]))));
+  out.push('"packed": the same B each product (XNNPACK packs it once and caches the packing: the ceiling); "fresh": a new B each product, ' +
+    'packing included (wasm only: what each weight\'s first product after an optimizer step pays).', '');
+  const byCpu = (gflops: unknown) => (typeof gflops === 'number' ? ` (${f(gflops, 2)} by CPU time)` : '');
+  out.push(table(['where', 'backend', 'product', 'ms (packed)', 'GFLOP/s (packed)', 'ms (fresh B)', 'GFLOP/s (fresh B)'], mm.flatMap((e) => (e.result.shapes as any[]).map((s) =>
+    [where(e), e.backend, s.label, s.error ? `error: ${s.error}` : f(s.ms, 2), f(s.gflops, 2) + byCpu(s.cpuGflops), f(s.freshMs, 2), f(s.freshGflops, 2) + byCpu(s.freshCpuGflops)]))));
   out.push('');
 
   // Generation

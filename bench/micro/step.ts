@@ -1,23 +1,26 @@
 // One GPT-2 training step's forward and forward+backward on wasm, with the time per kernel (tf.profile of one
-// extra step): `npx tsx bench/micro/step.ts [model=124M] [block=128] [steps=2]`. AdamW is not included (the bench
+// extra step): `npx tsx bench/micro/step.ts [model=124M] [block=128] [steps=2] [batch=1]` (model: tiny, 124M,
+// medium, or llmc-tiny, llm.c's tiny shape with its 512-token vocabulary). AdamW is not included (the bench
 // times it: `npm run bench -- --only=node --filter=124M`). Useful FLOPs as bench/lib/flops.ts counts them.
 import * as tf from '@tensorflow/tfjs';
 import { GPT2 } from '../../src/core/gpt2/model';
 import { parseConfig } from '../../src/core/gpt2/config';
 import { startWasm, settle, load, cpuMs } from './lib';
 
-const SHAPES: Record<string, [number, number, number]> = { tiny: [2, 2, 32], '124M': [12, 12, 768], medium: [24, 16, 1024] };
-const [name = '124M', blockArg = '128', stepsArg = '2'] = process.argv.slice(2);
-const [n_layer, n_head, n_embd] = SHAPES[name];
-const T = Number(blockArg);
+const SHAPES: Record<string, [number, number, number, number]> = {
+  tiny: [2, 2, 32, 50257], 'llmc-tiny': [2, 2, 64, 512], '124M': [12, 12, 768, 50257], medium: [24, 16, 1024, 50257],
+};
+const [name = '124M', blockArg = '128', stepsArg = '2', batchArg = '1'] = process.argv.slice(2);
+const [n_layer, n_head, n_embd, vocab_size] = SHAPES[name];
+const T = Number(blockArg), B = Number(batchArg);
 await startWasm();
-const config = parseConfig({ n_layer, n_head, n_embd, vocab_size: 50257, n_positions: 1024 });
+const config = parseConfig({ n_layer, n_head, n_embd, vocab_size, n_positions: 1024 });
 const model = GPT2.init(config);
 const names = [...model.params.keys()];
 await settle(model.params.get(names[names.length - 1])!);
 const N = [...model.params].filter(([k]) => k !== 'wpe.weight').reduce((a, [, p]) => a + p.size, 0);
-const flops = (6 * N + 12 * n_layer * n_embd * T) * T;
-const ids = tf.tensor2d(Array.from({ length: T }, (_, i) => (i * 7919) % 50257), [1, T], 'int32');
+const flops = (6 * N + 12 * n_layer * n_embd * T) * B * T;
+const ids = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7919) % vocab_size), [B, T], 'int32');
 const opts = { training: true, seed: 1 };
 /**
  * CPU ms of a forward, then of a forward+backward (see cpuMs: wall-clock time on a loaded machine is noise). Every
@@ -37,7 +40,7 @@ const step = async () => {
   tf.dispose([value, ...grads]);
   return { fwd, fb };
 };
-console.log(`${name} T=${T}, load average ${load()}`);
+console.log(`${name} B=${B} T=${T}, load average ${load()}`);
 for (let s = 0; s < Number(stepsArg); s++) {
   const { fwd, fb } = await step();
   console.log(`step ${s}, CPU time: forward ${fwd.toFixed(0)} ms, forward+backward ${fb.toFixed(0)} ms (backward ${(fb - fwd).toFixed(0)}), ` +

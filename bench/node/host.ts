@@ -30,6 +30,7 @@ export function nodeHost(log = (s: string) => process.stderr.write(s + '\n')): H
       return out;
     },
     log,
+    cpuMs() { const u = process.cpuUsage(); return (u.user + u.system) / 1000; },
   };
 }
 

@@ -19,7 +19,7 @@ export interface BrowserOutput {
 
 declare global {
   interface Window {
-    bench?: { run(backend: BackendName, task: Task): Promise<BrowserOutput>; partial: Result | null };
+    bench?: { run(backend: BackendName, task: Task, wasmThreads?: number): Promise<BrowserOutput>; partial: Result | null };
   }
 }
 
@@ -43,12 +43,12 @@ async function tokens(): Promise<Int32Array> {
   return Int32Array.from(new Uint16Array(await r.arrayBuffer()));
 }
 
-async function run(backend: BackendName, task: Task): Promise<BrowserOutput> {
+async function run(backend: BackendName, task: Task, wasmThreads?: number): Promise<BrowserOutput> {
   const t0 = performance.now();
   const out: BrowserOutput = { ok: false, memory: {}, ms: 0 };
   try {
-    await initBackend(backend, { wasmPaths: TFJS_WASM_PATHS });
-    out.backend = { ...(await backendInfo()), crossOriginIsolated: globalThis.crossOriginIsolated, userAgent: navigator.userAgent };
+    await initBackend(backend, { wasmPaths: TFJS_WASM_PATHS, wasmThreads });
+    out.backend = { ...(await backendInfo()), crossOriginIsolated: globalThis.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
     const host: Host = {
       tokens: await tokens(),
       memory: pageMemory,

@@ -35,6 +35,14 @@ describe('wasm kernels', () => {
     ['unstack last axis', [3, 4, 5], (x) => tf.unstack(x, -1)],
     ['split in 3 along axis 1 (q, k, v)', [4, 9], (x) => tf.split(x, 3, 1)],
     ['split by sizes along axis 0', [7, 3], (x) => tf.split(x, [2, 4, 1], 0)],
+    ['transpose of a matrix, whole 4×4 tiles and 32×32 blocks', [64, 96], (x) => x.transpose()],
+    ['transpose of a matrix with partial tiles and blocks', [37, 70], (x) => x.transpose()],
+    ['transpose of the last two axes, batched', [3, 5, 6], (x) => x.transpose([0, 2, 1])],
+    ['transpose of a row', [1, 9], (x) => x.transpose()],
+    ['transpose of an empty matrix', [0, 4], (x) => x.transpose()],
+    ['another permutation (tfjs\'s own kernel)', [2, 3, 4], (x) => x.transpose([2, 0, 1])],
+    ['max over the rows (the LM head\'s column maxima)', [9, 13], (x) => tf.max(x, 0, true)],
+    ['max of a rank-3 tensor over axis 0 (tfjs\'s own kernel)', [2, 3, 4], (x) => tf.max(x, 0)],
   ];
   for (const dtype of ['float32', 'int32', 'bool'] as const) {
     for (const [name, shape, f] of cases) {
@@ -54,6 +62,18 @@ describe('wasm kernels', () => {
       expect(out.shape).toEqual([5, 2]);
       expect(Array.from(await out.data()), backend).toEqual([10, 20, 1000, 2000, 0, 0, 101, 202, 0, 0]);
       tf.dispose([x, i, out]);
+    }
+  });
+
+  it('sums over the rows of a matrix as tfjs-backend-wasm\'s own Sum does, to the bit', async () => {
+    await tf.setBackend('wasm');
+    // cpu's Sum rounds differently from wasm's: compare with wasm's own kernel, over the last axis of the transpose.
+    for (const [shape, keep] of [[[9, 13], false], [[37, 70], true], [[1, 5], false]] as const) {
+      const x = tf.randomNormal([...shape], 0, 100, 'float32', 7);
+      const ours = x.sum(0, keep), theirs = x.transpose().sum(1, keep).reshape(ours.shape);
+      expect(ours.shape).toEqual(keep ? [1, shape[1]] : [shape[1]]);
+      expect(Array.from(await ours.data())).toEqual(Array.from(await theirs.data()));
+      tf.dispose([x, ours, theirs]);
     }
   });
 

@@ -8,6 +8,13 @@
 // Slice, Unpack (tf.unstack) and SplitV (tf.split) of tfjs-backend-wasm 4.22 copy the whole input out of the wasm
 // heap (readSync) for every piece they cut: unstacking attention's [12 × 128 × 128] heads copied it 12 times, and
 // took more time than the heads' products. Ours copy each piece straight from the heap.
+//
+// Transpose of tfjs-backend-wasm 4.22 walks the output element by element: ~7 ns an element at GPT-2 124M's weights,
+// which matmul.ts transposes for XNNPACK's fast products (1 s of a 124M training step). Ours swaps the last two
+// axes with our SIMD kernel (simd/transpose.c), ~1 ns an element (bench/micro/transpose.ts); other permutations go
+// to tfjs's. Sum and Max over axis 0 of a matrix (the LM head's vocab-major logits, cross_entropy.ts) transpose the
+// whole matrix first there; ours reduce the rows in place, in the same order (simd/columns.c).
+import { simdKernels } from './simd';
 import {
   registerKernel, unregisterKernel, getKernel, slice_util, backend_util, util,
   type KernelConfig, type TensorInfo, type NamedAttrMap, type KernelBackend, type DataType,
@@ -149,8 +156,50 @@ const heapSliceKernels = [
   }),
 ];
 
+/** Whether `perm` keeps the leading axes and swaps the last two. */
+const swapsLastTwo = (perm: number[]) => {
+  const r = perm.length;
+  return r >= 2 && perm.every((p, i) => p === (i < r - 2 ? i : i === r - 2 ? r - 1 : r - 2));
+};
+
+const simdTranspose: KernelConfig = {
+  kernelName: 'Transpose',
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const perm = (args.attrs as unknown as { perm: number[] }).perm;
+    const simd = simdKernels();
+    if (!simd || x.dtype !== 'float32' || !swapsLastTwo(perm)) return builtIn.get('Transpose')!(args);
+    const out = (args.backend as WasmBackend).makeOutput(perm.map((p) => x.shape[p]), 'float32');
+    const r = x.shape.length, rows = x.shape[r - 2], cols = x.shape[r - 1];
+    if (rows * cols > 0) simd.transpose(simd.offset(x), simd.offset(out), util.sizeFromShape(x.shape) / (rows * cols), rows, cols);
+    return out;
+  },
+};
+
+/** Sum or Max over axis 0 of a float32 matrix with our SIMD kernel; tfjs's for any other reduction. */
+const columnReduction = (kernelName: 'Sum' | 'Max'): KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    // Sum's attribute is `axis`, Max's `reductionIndices`.
+    const { axis, reductionIndices, keepDims } = args.attrs as unknown as { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean };
+    const simd = simdKernels();
+    const axes = x.shape.length === 2 ? util.parseAxisParam((axis ?? reductionIndices)!, x.shape) : [];
+    if (!simd || x.dtype !== 'float32' || axes.length !== 1 || axes[0] !== 0 || x.shape[0] === 0) return builtIn.get(kernelName)!(args);
+    const [rows, cols] = x.shape;
+    const out = (args.backend as WasmBackend).makeOutput(keepDims ? [1, cols] : [cols], 'float32');
+    simd.columnReduce(simd.offset(x), simd.offset(out), rows, cols, kernelName === 'Max' ? 1 : 0);
+    return out;
+  },
+});
+
 const KERNELS = [
   sharedIdentity,
+  simdTranspose,
+  columnReduction('Sum'),
+  columnReduction('Max'),
   ...heapSliceKernels,
   wasmSegmentSum,
   cpuSegmentSum,
@@ -162,6 +211,7 @@ export function registerKernels(backend: string): void {
     if (k.backendName !== backend || getKernel(k.kernelName, k.backendName)?.kernelFunc === k.kernelFunc) continue;
     const existing = getKernel(k.kernelName, k.backendName);
     if (existing) { builtIn.set(k.kernelName, existing.kernelFunc); unregisterKernel(k.kernelName, k.backendName); }
-    registerKernel(k);
+    // The built-in's setup (tfjs-backend-wasm binds its C function there) still runs, for what ours leave to it.
+    registerKernel(existing?.setupFunc ? { ...k, setupFunc: existing.setupFunc } : k);
   }
 }

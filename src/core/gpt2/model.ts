@@ -8,6 +8,7 @@ import { lmHeadCrossEntropy } from './cross_entropy';
 import { matMul, materializesTransposes } from './matmul';
 import type { Dropout, LoraAdapter } from './lora';
 import { attendInGroups, gradsOnOwnTape } from './recompute';
+import { layerNorm } from './layer_norm';
 
 export type Params = Map<string, tf.Tensor>;
 
@@ -146,9 +147,7 @@ export class GPT2 {
   }
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(this.config.layer_norm_epsilon)))
-      .mul(this.p(name + '.weight')).add(this.p(name + '.bias'));
+    return layerNorm(x, this.p(name + '.weight'), this.p(name + '.bias'), this.config.layer_norm_epsilon);
   }
 
   /** Conv1D of Hugging Face's GPT-2: x [N, in] · W [in, out] + b; with a LoRA adapter, the adapter's (`dropout`: its own rate). */

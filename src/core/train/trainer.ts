@@ -137,8 +137,9 @@ export class Trainer {
    * backward. The token embeddings enter as an input of their own and their gradient is scattered into wte's here:
    * through autodiff, wte's two uses would each hold a [vocab × n_embd] gradient, plus their sum, at the end of the
    * backward pass (460 MB for GPT-2, the peak of a wasm step). With LoRA only the adapter's gradients are taken.
+   * Public for the bench, which times this step's halves (this, then `optimizer.apply`) as the product runs them.
    */
-  private gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  gradients(ids: tf.Tensor2D, opts: ForwardOptions, accum: number): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
     const params = this.trainable;
     const names = [...params.keys()];
     if (this.model.lora) {

@@ -1,19 +1,21 @@
-// Milliseconds of one AdamW step (the Trainer's optimizer: createAdamW) on GPT-2 124M's parameters, on wasm or cpu.
+// Milliseconds of one AdamW step (the Trainer's optimizer: createAdamW) on GPT-2 124M's parameters, on wasm or cpu;
+// on wasm with our SIMD kernel (backend/simd/adamw.c, the default) or the JavaScript loop (`js`).
 //
-//   npx tsx scripts/bench_adamw.ts [wasm|cpu] [steps]
+//   npx tsx bench/micro/adamw.ts [wasm|cpu] [steps] [simd|js]
 //
 // Parameters and gradients are 124M random floats (filled from a cheap generator: tf.randomNormal of 124M values
 // would take longer than the optimizer). The first step allocates the moments and is reported apart. Wall time is
 // noisy when other work shares the CPU: the process's CPU time and the load average are printed beside it.
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/core/backend';
-import { parseConfig } from '../src/core/gpt2/config';
-import { parameterShapes } from '../src/core/gpt2/weights';
-import { createAdamW } from '../src/core/train/adamw';
+import { initBackend } from '../../src/core/backend';
+import { parseConfig } from '../../src/core/gpt2/config';
+import { parameterShapes } from '../../src/core/gpt2/weights';
+import { createAdamW } from '../../src/core/train/adamw';
 
 const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
 const steps = Number(process.argv[3] ?? 4);
+const simd = process.argv[4] !== 'js';
 await initBackend(backend);
 tf.env().set('PROD', true);
 
@@ -25,7 +27,7 @@ const noise = (n: number, scale: number) => {
 };
 const shapes = parameterShapes(parseConfig({ vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12 }));
 const params = new Map([...shapes].map(([n, s]) => [n, tf.tensor(noise(s.reduce((a, d) => a * d, 1), 0.04), s)]));
-const opt = createAdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, maxGradNorm: 1 });
+const opt = createAdamW({ beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, maxGradNorm: 1 }, { simd });
 const loss = tf.scalar(3);
 const times: number[] = [], cpu: number[] = [];
 for (let s = 0; s < steps; s++) {
@@ -44,5 +46,5 @@ const ms = (xs: number[]) => {
 // A checksum of the updated weights: two implementations of the same arithmetic must print the same one.
 let sum = 0;
 for (const t of params.values()) { const d = t.dataSync(); for (let i = 0; i < d.length; i++) sum += d[i] * ((i % 7) + 1); }
-console.log(`AdamW on 124M (${[...shapes.values()].reduce((a, s) => a + s.reduce((x, d) => x * d, 1), 0)} parameters), ${backend}, ms: wall ${ms(times)}; ` +
+console.log(`AdamW on 124M (${[...shapes.values()].reduce((a, s) => a + s.reduce((x, d) => x * d, 1), 0)} parameters), ${backend}${backend === 'wasm' ? (simd ? ' SIMD kernel' : ' JavaScript loop') : ''}, ms: wall ${ms(times)}; ` +
   `CPU ${ms(cpu)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; weights checksum ${sum}`);
