@@ -2,7 +2,9 @@
 // `--flag` or `--flag true|false`, and lists as `--train_file a.txt b.txt`. node:util's parseArgs cannot take
 // several values after one flag or `--shuffle false`, so the few lines are written here.
 
-export class UsageError extends Error {}
+import { UserError } from '../core/errors';
+
+export class UsageError extends UserError {}
 
 export type FlagType = 'string' | 'number' | 'int' | 'boolean' | 'list';
 export interface FlagSpec { type: FlagType; help: string; default?: string | number | boolean | string[] | null }

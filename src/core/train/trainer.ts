@@ -14,7 +14,7 @@ import { lrLambda, warmupSteps } from './schedule';
 import { mixSeed, permutation } from '../random';
 import { jsonFile, type FolderFiles } from '../io/export';
 import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
-import { ModelFileError } from '../errors';
+import { ModelFileError, UserError } from '../errors';
 
 /** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
 export interface BlockDataset {
@@ -49,7 +49,8 @@ export interface TrainerHooks {
   onWarning?(message: string): void;
 }
 
-export class TrainingStopped extends Error {}
+/** A run the trainer ended itself (e.g. the loss stayed non-finite): the message says where to resume from. */
+export class TrainingStopped extends UserError {}
 
 /** The files of a checkpoint that `Trainer.restore` reads, besides the model folder. */
 export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'];
