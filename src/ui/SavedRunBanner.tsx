@@ -1,4 +1,5 @@
-// After a reload: the run whose checkpoint is in this browser's storage, to continue or discard.
+// After a reload: the runs in this browser's storage that no tab is training, to continue or discard, and those that
+// cannot be read any more, to delete.
 import { useEffect, useState } from 'react';
 import type { Api } from './useWorker';
 import type { RestoredRun, SavedRun } from '../worker/protocol';
@@ -7,32 +8,47 @@ import { formatCount, messageOf } from './format';
 
 interface Props {
   api: Api;
-  /** Hidden while a run is going (it would replace the saved one anyway). */
+  /** Hidden while a run is going (it would replace the saved ones anyway). */
   hidden: boolean;
   onRestored(run: RestoredRun): void;
 }
 
 export function SavedRunBanner({ api, hidden, onRestored }: Props) {
-  const [saved, setSaved] = useState<SavedRun | null>(null);
+  const [saved, setSaved] = useState<SavedRun[]>([]);
+
+  useEffect(() => { api.savedRuns().then(setSaved, () => setSaved([])); }, [api]);
+
+  if (hidden) return null;
+  const done = (id: string) => setSaved((runs) => runs.filter((r) => r.id !== id));
+  return saved.map((run) => <SavedRunItem key={run.id} api={api} run={run} onRestored={onRestored} onDone={() => done(run.id)} />);
+}
+
+function SavedRunItem({ api, run, onRestored, onDone }: { api: Api; run: SavedRun; onRestored(run: RestoredRun): void; onDone(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => { api.savedRun().then(setSaved, () => setSaved(null)); }, [api]);
-
-  if (!saved || hidden) return null;
   async function act(f: () => Promise<void>) {
     setBusy(true);
     setError(null);
-    try { await f(); setSaved(null); } catch (e) { setError(messageOf(e)); } finally { setBusy(false); }
+    try { await f(); onDone(); } catch (e) { setError(messageOf(e)); } finally { setBusy(false); }
+  }
+  const discard = () => void act(() => api.discardSavedRun(run.id));
+  if ('problem' in run) {
+    return (
+      <section className="banner" aria-label="Saved run">
+        <p>A run saved in this browser cannot be continued: {run.problem}.</p>
+        <button type="button" disabled={busy} onClick={discard}>Delete saved run</button>
+        <Alert message={error} />
+      </section>
+    );
   }
   return (
     <section className="banner" aria-label="Saved run">
       <p>
-        A run of <strong>{saved.model}</strong> was saved at step {formatCount(saved.step)} of {formatCount(saved.maxSteps)} ({saved.checkpoint},{' '}
-        {new Date(saved.savedAt).toLocaleString()}).
+        A run of <strong>{run.model}</strong> was saved at step {formatCount(run.step)} of {formatCount(run.maxSteps)} ({run.checkpoint},{' '}
+        {new Date(run.savedAt).toLocaleString()}).
       </p>
-      <button type="button" className="primary" disabled={busy} onClick={() => void act(async () => onRestored(await api.loadCheckpoint()))}>Continue saved run</button>
-      <button type="button" disabled={busy} onClick={() => void act(() => api.discardSavedRun())}>Discard saved run</button>
+      <button type="button" className="primary" disabled={busy} onClick={() => void act(async () => onRestored(await api.loadCheckpoint(run.id)))}>Continue saved run</button>
+      <button type="button" disabled={busy} onClick={discard}>Discard saved run</button>
       {busy && <span className="status" role="status"> Loading the checkpoint…</span>}
       <Alert message={error} />
     </section>

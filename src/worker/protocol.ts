@@ -144,14 +144,26 @@ export interface Recovered {
 /** tf.memory() of the worker: the tensors alive and the bytes the backend holds for them. */
 export interface TensorMemory { numTensors: number; numBytes: number }
 
-/** A run kept in the origin private file system, offered for resuming after a reload. */
-export interface SavedRun {
+/** A run kept in the origin private file system that no tab is training, offered for resuming after a reload. */
+export interface ResumableRun {
+  /** The run's folder in the browser's storage. */
+  id: string;
   model: string;
+  /** Its last complete checkpoint. */
   checkpoint: string;
   step: number;
   maxSteps: number;
   savedAt: string;
 }
+
+/** A saved run that cannot be continued (a damaged or cut file, an earlier version's layout): offered for deletion. */
+export interface DamagedRun {
+  id: string;
+  /** What cannot be read, naming the file. */
+  problem: string;
+}
+
+export type SavedRun = ResumableRun | DamagedRun;
 
 /** Everything the page shows of a run reloaded from its checkpoint, before it continues. */
 export interface RestoredRun {
@@ -210,10 +222,12 @@ export interface StudioApi {
   stop(): Promise<void>;
   /** Writes checkpoint-{step} to the origin private file system (between steps, when training). */
   saveCheckpoint(): Promise<CheckpointInfo>;
-  savedRun(): Promise<SavedRun | null>;
-  discardSavedRun(): Promise<void>;
-  /** Loads the saved run's last checkpoint: model, dataset, optimizer and log history. */
-  loadCheckpoint(): Promise<RestoredRun>;
+  /** The runs in this browser's storage that no tab is training, newest first. */
+  savedRuns(): Promise<SavedRun[]>;
+  /** Deletes a saved run (refused while another tab trains it). */
+  discardSavedRun(id: string): Promise<void>;
+  /** Loads a saved run's last checkpoint: model, dataset, optimizer and log history; the run becomes this tab's. */
+  loadCheckpoint(id: string): Promise<RestoredRun>;
   /**
    * After a fault: starts `backend` without reading anything from the lost device, and restores the saved run's last
    * checkpoint on it (or the model as loaded, when no checkpoint was saved).

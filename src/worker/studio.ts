@@ -17,15 +17,17 @@ import { zipSync, type Zippable } from 'fflate';
 import { GPT2 } from '../core/gpt2/model';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
-import { fileBytes, jsonFile, modelFolderFiles, type FolderFiles } from '../core/io/export';
-import { DataError, prepareDataset, type DatasetFile } from '../core/data';
+import { modelFolderFiles } from '../core/io/export';
+import { fileBytes, jsonFile, type FolderFiles } from '../core/io/files';
+import { parseJsonObject } from '../core/io/json';
+import { DataError, prepareDataset, type BlockDataset, type DatasetFile } from '../core/data';
 import { resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
-import { Trainer, type BlockDataset, type TrainerHooks } from '../core/train/trainer';
+import { Trainer, type TrainerHooks } from '../core/train/trainer';
 import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import { downloadSource, hubBase } from './downloads';
 import { streamGenerate } from './generation';
-import { RunStore } from './run_store';
+import { RunStore, type OwnRun } from './run_store';
 import { BACKEND_LABELS } from './protocol';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, GeneratedToken, GenerateRequest,
@@ -64,6 +66,8 @@ export class Studio implements StudioApi {
   private readonly ready: Promise<BackendState>;
   private backend!: BackendState;
   private readonly store = RunStore.open();
+  /** The saved run this tab trains (its Web Lock held): checkpoints go there until another run replaces it. */
+  private ownRun: OwnRun | null = null;
   private folder: ModelFolder | null = null;
   private modelName = '';
   /** The model as trained so far; `baseModel` keeps the weights as loaded, made on first use. */
@@ -193,9 +197,11 @@ export class Studio implements StudioApi {
       this.model = GPT2.fromArrays(folder.config, folder.weights);
       const trainer = this.newTrainer(dataset.data, args);
       const store = await this.store;
+      this.adopt(null);
       try {
-        await store?.begin({ model: this.modelName, maxSteps: trainer.maxSteps, startedAt: new Date().toISOString() },
+        const own = await store?.create({ model: this.modelName, maxSteps: trainer.maxSteps, startedAt: new Date().toISOString() },
           { summary: dataset.summary, blocks: dataset.data.blocks, train: dataset.data.train, validation: dataset.data.validation });
+        this.adopt(own ?? null);
       } catch (e) {
         events.onWarning(`checkpoints cannot be kept in this browser's storage (${(e as Error).message}); export the model instead`);
       }
@@ -243,8 +249,8 @@ export class Studio implements StudioApi {
     const backend = this.backend.report.backend, step = trainer.globalStep;
     if (fault.kind === 'device-lost') this.abandonDevice(backend);
     const next = FALLBACK.slice(FALLBACK.indexOf(backend) + 1).find((b) => this.backend.offers.some((o) => o.backend === b && o.ok)) ?? null;
-    const saved = await (await this.store)?.latest() ?? null;
-    const checkpoint = saved && { name: saved.checkpoint, step: saved.step };
+    const saved = await this.ownRun?.latest() ?? null;
+    const checkpoint = saved && { name: saved.name, step: saved.step };
     const where = next ? ` on ${BACKEND_LABELS[next]}` : '';
     const kept = checkpoint
       ? `${checkpoint.name} is kept in this browser's storage: continue from step ${checkpoint.step}${where}.`
@@ -282,7 +288,8 @@ export class Studio implements StudioApi {
       this.retireTrainer();
       this.disposeModels();
       this.backend = { ...this.backend, choice: backend, report: await startBackend(backend) };
-      if (await (await this.store)?.latest()) return { backend: this.backend, run: await this.restoreSaved() };
+      const own = this.ownRun;
+      if (own && await own.latest()) return { backend: this.backend, run: await this.restoreSaved(own) };
       if (this.folder) this.model = GPT2.fromArrays(this.folder.config, this.folder.weights);
       return { backend: this.backend, run: null };
     });
@@ -387,52 +394,68 @@ export class Studio implements StudioApi {
 
   /** checkpoint-{step}/: the model folder beside the trainer's files, kept in the origin private file system. */
   private async writeCheckpoint(name: string, trainerFiles: FolderFiles, trainer: Trainer): Promise<CheckpointInfo> {
-    const store = await this.store;
-    if (!store) throw new Error("this browser has no origin private file system for checkpoints; use Export model");
+    const own = this.ownRun;
+    if (!own) throw new Error("this run's checkpoints cannot be kept in this browser's storage; use Export model");
     const files = await modelFolderFiles(this.model!, this.folder!);
     // The weights are read here, not while the store writes them, so that a device lost meanwhile is noticed first.
     files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
     if (this.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
     for (const [n, bytes] of trainerFiles) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
-    await store.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
+    await own.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
     return { name, step: trainer.globalStep };
   }
 
-  async savedRun(): Promise<SavedRun | null> {
-    return (await this.store)?.latest() ?? null;
+  async savedRuns(): Promise<SavedRun[]> {
+    return (await (await this.store)?.list()) ?? [];
   }
 
-  discardSavedRun(): Promise<void> {
+  /** Another tab's run is refused by the store; this tab's own is not offered, so only a leftover id reaches here. */
+  discardSavedRun(id: string): Promise<void> {
     return this.serial(async () => {
-      this.assertIdle('discard the saved run');
-      await (await this.store)?.clear();
+      if (id === this.ownRun?.id) throw new Error('this tab is training the run: it replaces the saved one');
+      await (await this.store)?.discard(id);
     });
   }
 
-  loadCheckpoint(): Promise<RestoredRun> {
+  loadCheckpoint(id: string): Promise<RestoredRun> {
     return this.serial(async () => {
       this.assertIdle('load a checkpoint');
-      return this.restoreSaved();
+      const store = await this.store;
+      if (!store) throw new Error("this browser has no origin private file system: no run is saved in it");
+      const run = await store.claim(id);
+      try {
+        const restored = await this.restoreSaved(run);
+        this.adopt(run);
+        return restored;
+      } catch (e) {
+        run.release();
+        throw e;
+      }
     });
   }
 
-  /** The saved run's last checkpoint on the backend running now: model, dataset, optimizer and log history. */
-  private async restoreSaved(): Promise<RestoredRun> {
-    const store = await this.store;
-    const saved = await store?.latest();
-    if (!store || !saved) throw new Error('no saved run to continue');
-    const files = await store.readCheckpoint(saved.checkpoint);
-    const folder = await readModelFolder(memorySource(files, saved.checkpoint));
-    const stored = await store.readDataset();
+  /** Makes `run` this tab's own (null: none), letting go of the one before: other tabs may offer that again. */
+  private adopt(run: OwnRun | null): void {
+    if (this.ownRun !== run) this.ownRun?.release();
+    this.ownRun = run;
+  }
+
+  /** The run's last checkpoint on the backend running now: model, dataset, optimizer and log history. */
+  private async restoreSaved(run: OwnRun): Promise<RestoredRun> {
+    const saved = await run.latest();
+    if (!saved) throw new Error(`the saved run ${run.id} has no complete checkpoint to continue from`);
+    const files = await run.readCheckpoint(saved.name);
+    const folder = await readModelFolder(memorySource(files, saved.name));
+    const stored = await run.readDataset();
     const argsFile = files.get('training_args.json');
-    if (!argsFile) throw new Error(`${saved.checkpoint}: training_args.json is missing`);
-    const args = resolveArgs(JSON.parse(new TextDecoder().decode(argsFile)) as Partial<TrainingArguments>);
+    if (!argsFile) throw new Error(`${saved.name}: training_args.json is missing`);
+    const args = resolveArgs(parseJsonObject(argsFile, 'training_args.json') as Partial<TrainingArguments>);
     this.retireTrainer();
     this.finished = null;
     this.disposeModels();
     this.folder = folder;
-    this.modelName = `${saved.checkpoint} of ${saved.model}`;
+    this.modelName = `${saved.name} of ${run.manifest.model}`;
     this.model = GPT2.fromArrays(folder.config, folder.weights);
     this.dataFiles = [];
     this.dataset = {

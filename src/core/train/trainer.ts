@@ -12,19 +12,13 @@ import { createAdamW, type AdamW } from './adamw';
 import type { TrainingArguments } from './args';
 import { lrLambda, warmupSteps } from './schedule';
 import { mixSeed, permutation } from '../random';
-import { jsonFile, type FolderFiles } from '../io/export';
-import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
-import { ModelFileError, UserError } from '../errors';
+import type { FolderFiles } from '../io/files';
+import { UserError } from '../errors';
+import { ACCUMULATORS, checkpointFiles, readCheckpoint, type AccumulatorName, type LogEntry, type TrainerSnapshot } from './checkpoint';
+import { checkBlockDataset, type BlockDataset } from '../data/blocks';
 
-/** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
-export interface BlockDataset {
-  blocks: Int32Array;
-  blockSize: number;
-  train: number[];
-  validation: number[];
-}
 
-export type LogEntry = Record<string, number | string>;
+export type { LogEntry };
 
 export interface Progress {
   step: number;
@@ -52,9 +46,6 @@ export interface TrainerHooks {
 /** A run the trainer ended itself (e.g. the loss stayed non-finite): the message says where to resume from. */
 export class TrainingStopped extends UserError {}
 
-/** The files of a checkpoint that `Trainer.restore` reads, besides the model folder. */
-export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'];
-
 /**
  * table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends
  * when nothing shares its memory) and frees `table` otherwise. Exported for its leak test.
@@ -78,7 +69,7 @@ async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
 }
 
 /** Device-side running sums, read once per logging step. */
-type Accumulators = Record<'loss' | 'applied' | 'totalLoss' | 'totalApplied' | 'badRun' | 'gradNorm', tf.Scalar>;
+type Accumulators = Record<AccumulatorName, tf.Scalar>;
 
 export class Trainer {
   readonly optimizer: AdamW;
@@ -99,6 +90,7 @@ export class Trainer {
   constructor(readonly model: GPT2, readonly data: BlockDataset, readonly args: TrainingArguments, readonly backend: string, readonly hooks: TrainerHooks = {}) {
     const a = args;
     if (data.train.length === 0) throw new Error('the dataset has no training blocks');
+    checkBlockDataset(data);
     this.optimizer = createAdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
     const microBatches = Math.ceil(data.train.length / a.per_device_train_batch_size);
     // Trainer: num_update_steps_per_epoch = len(dataloader) // gradient_accumulation_steps, at least 1.
@@ -337,32 +329,22 @@ export class Trainer {
   }
 
   /**
-   * The files of `checkpoint-{step}/` beyond the model folder: AdamW's moments, the scheduler, where the data stands
-   * (all randomness derives from the seed and the step), the state and the arguments. optimizer.safetensors streams
-   * the live moments: write it before the next step.
+   * The files of `checkpoint-{step}/` beyond the model folder (./checkpoint.ts). optimizer.safetensors streams the
+   * live moments: write it before the next step.
    */
   async checkpointFiles(): Promise<FolderFiles> {
     await this.pending;
-    const [loss, applied, totalLoss, totalApplied, badRun, gradNorm] = await readScalars(Object.values(this.acc));
-    const files: FolderFiles = new Map();
-    const opt = await this.optimizer.exportState();
-    // Streamed from the optimizer's own arrays when the hook writes it (twice the model's size: never copied whole).
-    const moments = new Map<string, TensorToWrite>();
-    for (const [n, t] of this.model.params) {
-      const m = opt.m.get(n), v = opt.v.get(n);
-      if (!m || !v) continue;
-      moments.set('exp_avg.' + n, { shape: t.shape, data: () => [m] });
-      moments.set('exp_avg_sq.' + n, { shape: t.shape, data: () => [v] });
-    }
-    files.set('optimizer.safetensors', safetensorsStream(moments, { step: String(opt.step) }));
-    files.set('scheduler.json', jsonFile({ last_epoch: this.globalStep, lr_scheduler_type: this.args.lr_scheduler_type, warmup_steps: this.warmup, max_steps: this.maxSteps }));
-    files.set('rng_state.json', jsonFile({ seed: this.args.seed, note: 'data order and dropout derive from (seed, epoch) and (seed, micro-batch)' }));
-    files.set('trainer_state.json', jsonFile({
-      ...this.trainerState(),
-      gpt2_studio: { accumulators: { loss, applied, totalLoss, totalApplied, badRun, gradNorm }, last_log_step: this.lastLogStep, elapsed: this.elapsed, tokens_seen: this.tokensSeen },
-    }));
-    files.set('training_args.json', jsonFile(this.args));
-    return files;
+    const values = await readScalars(ACCUMULATORS.map((k) => this.acc[k]));
+    const snapshot: TrainerSnapshot = {
+      globalStep: this.globalStep, logHistory: this.logHistory, lastLogStep: this.lastLogStep, elapsed: this.elapsed, tokensSeen: this.tokensSeen,
+      accumulators: Object.fromEntries(ACCUMULATORS.map((k, i) => [k, values[i]])) as TrainerSnapshot['accumulators'],
+      optimizer: await this.optimizer.exportState(),
+    };
+    return checkpointFiles(snapshot, { args: this.args, warmup: this.warmup, maxSteps: this.maxSteps, trainerState: this.trainerState(), shapes: this.shapes() });
+  }
+
+  private shapes(): Map<string, number[]> {
+    return new Map([...this.model.params].map(([n, t]) => [n, t.shape]));
   }
 
   private async saveCheckpoint(): Promise<void> {
@@ -384,23 +366,19 @@ export class Trainer {
 
   /**
    * Continues from a checkpoint's files, CHECKPOINT_STATE_FILES (the model's weights are loaded by the caller from
-   * the same folder). The optimizer takes the moments over from the file's bytes: no second copy.
+   * the same folder). Everything is read and checked before anything changes: a damaged file leaves the trainer as it
+   * was. The optimizer takes the moments over from the file's bytes: no second copy.
    */
   restore(files: Map<string, Uint8Array>): void {
-    const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(`${f}: missing (a checkpoint-N folder written by training holds ${CHECKPOINT_STATE_FILES.join(' and ')})`); })();
-    const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
-    const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
-    const shapes = new Map([...this.model.params].map(([n, t]) => [n, t.shape]));
-    const moments = (prefix: string) => new Map([...shapes.keys()].map((n) => [n, opt.float32(prefix + n)]));
-    this.optimizer.importState({ step: Number(opt.metadata.step), m: moments('exp_avg.'), v: moments('exp_avg_sq.') }, shapes);
-    this.globalStep = state.global_step;
-    this.logHistory = state.log_history;
-    const x = state.gpt2_studio;
+    const s = readCheckpoint(files, this.shapes());
+    this.optimizer.importState(s.optimizer, this.shapes());
+    this.globalStep = s.globalStep;
+    this.logHistory = s.logHistory;
     for (const t of Object.values(this.acc)) t.dispose();
-    this.acc = tf.tidy(() => Object.fromEntries(Object.entries(x.accumulators as Record<string, number>).map(([k, v]) => [k, tf.scalar(v)]))) as unknown as Accumulators;
-    this.lastLogStep = x.last_log_step;
-    this.elapsed = x.elapsed;
-    this.tokensSeen = x.tokens_seen;
+    this.acc = tf.tidy(() => Object.fromEntries(ACCUMULATORS.map((k) => [k, tf.scalar(s.accumulators[k])]))) as Accumulators;
+    this.lastLogStep = s.lastLogStep;
+    this.elapsed = s.elapsed;
+    this.tokensSeen = s.tokensSeen;
   }
 
   dispose(): void {
