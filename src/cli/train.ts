@@ -7,7 +7,7 @@ import { parseConfig } from '../core/gpt2/config';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
 import { modelFolderFiles } from '../core/io/export';
-import { jsonFile, type FolderFiles } from '../core/io/files';
+import { outputFolderFiles } from '../core/train/output';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
@@ -140,13 +140,7 @@ export async function run(v: FlagValues): Promise<void> {
   }
   // The optimizer's moments (twice the model's size) are not part of the output: free them before serializing.
   trainer.dispose();
-  const final: FolderFiles = await modelFolderFiles(model, folder);
-  final.set('trainer_state.json', jsonFile(trainer.trainerState()));
-  final.set('training_args.json', jsonFile({ ...args, output_dir: outputDir, block_size: blockSize, backend }));
-  const summary = trainer.logHistory.at(-1)!;
-  final.set('train_results.json', jsonFile(Object.fromEntries(Object.entries(summary).filter(([k]) => k.startsWith('train_') || k === 'epoch'))));
-  const lastEval = [...trainer.logHistory].reverse().find((e) => 'eval_loss' in e);
-  if (lastEval) final.set('eval_results.json', jsonFile(lastEval));
+  const final = outputFolderFiles(model, folder, { state: trainer.trainerState(), args: { ...args, output_dir: outputDir, block_size: blockSize, backend } });
   await writeFilesAtomic(outputDir, final);
   console.error(`saved to ${outputDir}`);
 }
