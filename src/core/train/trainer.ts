@@ -68,6 +68,12 @@ async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
   try { return (await packed.data()) as Float32Array; } finally { packed.dispose(); }
 }
 
+/**
+ * A run diverges when its logged loss stays above FACTOR times the loss of its first step for LOGS logs in a row:
+ * training goes on (as Trainer's does) and the weights are saved as usual, but the user is told, once.
+ */
+const DIVERGENCE = { factor: 2, logs: 3 };
+
 /** Device-side running sums, read once per logging step. */
 type Accumulators = Record<AccumulatorName, tf.Scalar>;
 
@@ -86,6 +92,11 @@ export class Trainer {
   private elapsed = 0;
   private tokensSeen = 0;
   private checkpoints: string[] = [];
+  /** The first step's loss, on the device until the first log reads it, then its value. */
+  private firstLoss: tf.Scalar | null = null;
+  private startLoss: number | null = null;
+  /** Logs in a row with the loss far above startLoss. */
+  private logsAboveStart = 0;
 
   constructor(readonly model: GPT2, readonly data: BlockDataset, readonly args: TrainingArguments, readonly backend: string, readonly hooks: TrainerHooks = {}) {
     const a = args;
@@ -169,6 +180,7 @@ export class Trainer {
       }
     }
     const { gradNorm, applied } = this.optimizer.apply(this.model.params, grads!, this.learningRate(s), stepLoss!);
+    if (s === 0) this.firstLoss = stepLoss!.clone();
     const prev = this.acc;
     this.acc = tf.tidy(() => {
       const kept = tf.where(applied.cast('bool'), stepLoss!, tf.scalar(0)) as tf.Scalar;
@@ -186,18 +198,36 @@ export class Trainer {
     const step = this.globalStep, epoch = this.epoch, lr = this.learningRate(step);
     const sinceLog = step - (this.lastLogStep ?? 0);
     this.lastLogStep = step;
-    const read = readScalars([this.acc.loss, this.acc.applied, this.acc.gradNorm, this.acc.badRun]);
+    const first = this.firstLoss;
+    this.firstLoss = null;
+    const read = readScalars([this.acc.loss, this.acc.applied, this.acc.gradNorm, this.acc.badRun, ...(first ? [first] : [])]);
+    first?.dispose();
     this.resetLogAccumulators();
     this.enqueue(async () => {
-      const [lossSum, applied, gradNorm, badRun] = await read;
+      const [lossSum, applied, gradNorm, badRun, start] = await read;
+      if (start !== undefined) this.startLoss = start;
       if (applied < sinceLog) this.hooks.onWarning?.(`step ${step}: ${sinceLog - applied} of the last ${sinceLog} steps had a non-finite loss or gradient; their updates were skipped`);
       if (badRun >= 3) {
         const last = this.checkpoints.at(-1);
         this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row; ` +
           (last ? `resume from ${last} (the last good checkpoint) with a lower learning rate` : 'lower the learning rate (checkpoints written before are intact)')));
       }
-      this.log({ loss: applied > 0 ? lossSum / applied : NaN, grad_norm: gradNorm, learning_rate: lr, epoch, step });
+      const loss = applied > 0 ? lossSum / applied : NaN;
+      this.log({ loss, grad_norm: gradNorm, learning_rate: lr, epoch, step });
+      this.watchDivergence(step, loss);
     });
+  }
+
+  /** Warns once the loss has stayed far above its start for DIVERGENCE.logs logs, naming the learning rate. */
+  private watchDivergence(step: number, loss: number): void {
+    // A run resumed from a checkpoint starts from its first logged loss.
+    this.startLoss ??= Number(this.logHistory.find((e) => 'loss' in e)?.loss);
+    const start = this.startLoss;
+    this.logsAboveStart = loss > DIVERGENCE.factor * start ? this.logsAboveStart + 1 : 0;
+    if (this.logsAboveStart !== DIVERGENCE.logs) return;
+    const n = (x: number) => x.toPrecision(3);
+    this.hooks.onWarning?.(`step ${step}: the loss (${n(loss)}) has stayed above ${DIVERGENCE.factor}× its starting value (${n(start)}) for ${DIVERGENCE.logs} logs: ` +
+      `training is diverging, most likely because learning_rate ${this.args.learning_rate} is too high; lower it and train again`);
   }
 
   private lastLogStep: number | null = null;
@@ -382,6 +412,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.firstLoss?.dispose();
     this.optimizer.dispose();
     for (const t of Object.values(this.acc)) t.dispose();
   }
