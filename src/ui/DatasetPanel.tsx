@@ -1,7 +1,7 @@
 // The training text: files picked or dropped (or the sample emails), tokenized in the worker with the model's
 // tokenizer, grouped into blocks and split. The preview shows documents as text: an HTML email is shown as its
 // characters, never rendered.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
 import type { DatasetOptions, DatasetSummary, DataFile, DatasetFile, ModelInfo, TokenizeProgress } from '../worker/protocol';
@@ -72,11 +72,13 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
   // A new block size, split or model regroups the files (a new model also means a new tokenizer).
   const stale = hasFiles && options !== null && (!dataset
     || dataset.options.blockSize !== options.blockSize || dataset.options.validationSplitPercentage !== options.validationSplitPercentage);
+  // (api and tokenize do not decide whether to regroup: an effect event)
+  const regroup = useEffectEvent((o: DatasetOptions) => void tokenize((p) => api.regroupDataset(o, p)));
   useEffect(() => {
     if (!stale || busy || disabled || !options) return;
-    const timer = setTimeout(() => void tokenize((p) => api.regroupDataset(options, p)), 400);
+    const timer = setTimeout(() => regroup(options), 400);
     return () => clearTimeout(timer);
-  }, [stale, busy, disabled, options]); // (api and tokenize do not decide whether to regroup)
+  }, [stale, busy, disabled, options]);
 
   const off = disabled || busy || !model;
   return (

@@ -1,5 +1,5 @@
 // Training: settings, the run's controls, its progress, curves, samples and log, and the exports.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Api } from './useWorker';
 import { BACKEND_LABELS, type BackendChoice, type BackendName, type BackendState, type DatasetSummary, type ModelInfo, type Progress, type RunFault } from '../worker/protocol';
 import { Alert } from './Alert';
@@ -32,10 +32,11 @@ export function TrainPanel({ api, training, model, dataset, settings, onSetting,
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [settingsError, setSettingsError] = useState<string | null>(null);
+  // A mistake in the settings is said until the settings change: it is kept with the settings it was found in.
+  const [settingsMistake, setSettingsMistake] = useState<{ message: string; settings: Settings } | null>(null);
+  const settingsError = settingsMistake?.settings === settings ? settingsMistake.message : null;
+  const setSettingsError = (message: string) => setSettingsMistake({ message, settings });
   const active = isActive(view.status);
-  // A mistake in the settings is said until the settings change.
-  useEffect(() => setSettingsError(null), [settings]);
 
   function start() {
     if (!model) return;

@@ -26,7 +26,9 @@ describe('checkpoint files', () => {
     trainer.dispose(); model.dispose();
   });
 
-  const withState = (edit: (state: Record<string, any>) => void) => {
+  /** trainer_state.json as far as these tests change it. */
+  interface State { global_step?: number; gpt2_studio?: { elapsed?: unknown; accumulators: Record<string, unknown> } }
+  const withState = (edit: (state: State) => void) => {
     const state = JSON.parse(new TextDecoder().decode(files.get('trainer_state.json')));
     edit(state);
     return new Map([...files, ['trainer_state.json', new TextEncoder().encode(JSON.stringify(state))]]);
@@ -37,17 +39,17 @@ describe('checkpoint files', () => {
     expect(original.globalStep).toBe(3);
     expect(original.accumulators.totalApplied).toBe(3);
     const reordered = withState((s) => {
-      const acc = s.gpt2_studio.accumulators;
-      s.gpt2_studio.accumulators = Object.fromEntries(Object.entries(acc).reverse());
+      const x = s.gpt2_studio!;
+      x.accumulators = Object.fromEntries(Object.entries(x.accumulators).reverse());
     });
     expect(readCheckpoint(reordered, shapes).accumulators).toEqual(original.accumulators);
   });
 
   it.each([
-    ['a field of the wrong type', (s: Record<string, any>) => { s.gpt2_studio.elapsed = 'soon'; }, 'trainer_state.json: gpt2_studio.elapsed must be a number, got "soon"'],
-    ['a missing field', (s: Record<string, any>) => { delete s.global_step; }, 'trainer_state.json: global_step must be a whole number ≥ 0, got nothing'],
-    ['a missing section', (s: Record<string, any>) => { delete s.gpt2_studio; }, 'trainer_state.json: gpt2_studio must be an object, got nothing'],
-    ['a missing running sum', (s: Record<string, any>) => { delete s.gpt2_studio.accumulators.badRun; }, 'trainer_state.json: gpt2_studio.accumulators.badRun must be a number, got nothing'],
+    ['a field of the wrong type', (s: State) => { s.gpt2_studio!.elapsed = 'soon'; }, 'trainer_state.json: gpt2_studio.elapsed must be a number, got "soon"'],
+    ['a missing field', (s: State) => { delete s.global_step; }, 'trainer_state.json: global_step must be a whole number ≥ 0, got nothing'],
+    ['a missing section', (s: State) => { delete s.gpt2_studio; }, 'trainer_state.json: gpt2_studio must be an object, got nothing'],
+    ['a missing running sum', (s: State) => { delete s.gpt2_studio!.accumulators.badRun; }, 'trainer_state.json: gpt2_studio.accumulators.badRun must be a number, got nothing'],
   ])('refuses %s, naming the file and the field', (_, edit, message) => {
     const err = (() => { try { readCheckpoint(withState(edit), shapes); return null; } catch (e) { return e as Error; } })();
     expect(err).toBeInstanceOf(ModelFileError);
