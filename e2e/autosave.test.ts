@@ -2,7 +2,8 @@
 // - two tabs of one browser (two pages of one context: one storage) train two runs side by side; each keeps its own
 //   folder, neither tab offers or deletes the other's live run, and a closed tab's run is offered and continued with
 //   its own settings;
-// - a new run leaves the previous autosave in place until its own first checkpoint is complete;
+// - a new run leaves the previous autosave in place until its own first checkpoint is complete (and when the storage
+//   is too full for that checkpoint);
 // - damaged files: a checkpoint left half-written is removed, a truncated dataset.blocks or a garbled run.json is
 //   named in the banner and can be deleted from the page, a corrupt model.safetensors or trainer_state.json is named
 //   in an alert when the run is continued.
@@ -133,13 +134,16 @@ describe('autosave in the browser', () => {
     const a = await openStudio();
     await addDataset(a, { 'Block size': '32', 'Max steps': '30', 'Save steps': '5', 'Learning rate': '1e-3' });
     await a.button('Start training').click();
-    await a.page.getByRole('status').filter({ hasText: 'Saved checkpoint-5' }).waitFor({ timeout: 120_000 });
-
-    // A second tab opened during A's run does not offer it.
+    await a.page.getByRole('status').filter({ hasText: /^Saved checkpoint-\d+ in/ }).waitFor({ timeout: 120_000 });
+    // Paused, A's run stays live while a second tab opens, which does not offer it.
+    await a.button('Pause').click();
+    await expect.poll(() => a.status().textContent()).toBe('Paused');
     const b = await openStudio(a.context);
+    await b.page.waitForTimeout(1000);
     expect(await banners(b).count()).toBe(0);
     await addDataset(b, { 'Block size': '16', 'Max steps': '20', 'Save steps': '5', 'Learning rate': '5e-4' });
     await b.button('Start training').click();
+    await a.button('Resume').click();
     await finish(a);
     await finish(b);
     await a.shot('autosave-1-tab-a');
@@ -207,6 +211,22 @@ describe('autosave in the browser', () => {
     await expect.poll(() => banners(s).allTextContents(), { timeout: 60_000 }).toEqual([expect.stringMatching(/saved at step 5 of 10 \(checkpoint-5,/)]);
     expect(runIds(await storedFiles(s.page))).toEqual([first]); // the checkpoint-less run's folder is cleared
 
+    // A full storage: the new run's dataset fits, its first checkpoint does not. The first run stays the one offered.
+    const cdp = await s.context.newCDPSession(s.page);
+    const { usage } = await s.page.evaluate(() => navigator.storage.estimate());
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: h.url, quotaSize: usage! + 400_000 });
+    await s.chooseBackend('wasm', 'WebAssembly');
+    await addDataset(s, { 'Block size': '32', 'Max steps': '4', 'Save steps': '2' });
+    await s.button('Start training').click();
+    await finish(s);
+    expect(await s.page.getByRole('list', { name: 'Warnings' }).getByRole('listitem').allTextContents())
+      .toEqual([expect.stringMatching(/^checkpoint-2 was not saved: /)]);
+    await s.shot('autosave-6-storage-full');
+    await reload(s);
+    await expect.poll(() => banners(s).allTextContents(), { timeout: 60_000 }).toEqual([expect.stringMatching(/saved at step 5 of 10 \(checkpoint-5,/)]);
+    expect(runIds(await storedFiles(s.page))).toEqual([first]);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: h.url });
+
     // A run that does write one replaces the first once that checkpoint is complete.
     await s.chooseBackend('wasm', 'WebAssembly');
     await addDataset(s, { 'Block size': '32', 'Max steps': '4', 'Save steps': '2' });
@@ -270,5 +290,19 @@ describe('autosave in the browser', () => {
     await reload(s);
     await s.page.waitForTimeout(1000);
     expect(await banners(s).count()).toBe(0);
+
+    // The single run folder of earlier versions cannot be continued, but is offered for deletion.
+    await s.page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('gpt2-studio-run', { create: true });
+      const w = await (await dir.getFileHandle('run.json', { create: true })).createWritable();
+      await w.write('{"model": "gpt2", "maxSteps": 10}');
+      await w.close();
+    });
+    await reload(s);
+    await expect.poll(() => banners(s).textContent(), { timeout: 60_000 }).toBe('A run saved in this browser cannot be continued: '
+      + 'a run saved by an earlier version of GPT-2 Studio, which this one cannot continue.Delete saved run');
+    await s.button('Delete saved run').click();
+    await expect.poll(() => banners(s).count()).toBe(0);
+    expect(await s.page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('gpt2-studio-run').then(() => true, () => false))).toBe(false);
   }, 900_000);
 });

@@ -16,7 +16,13 @@ interface Props {
 export function SavedRunBanner({ api, hidden, onRestored }: Props) {
   const [saved, setSaved] = useState<SavedRun[]>([]);
 
-  useEffect(() => { api.savedRuns().then(setSaved, () => setSaved([])); }, [api]);
+  // Read again whenever the banner shows again: a run that ended here may have replaced the runs saved before it.
+  useEffect(() => {
+    if (hidden) return;
+    let current = true; // a later read replaces this one's answer
+    api.savedRuns().then((runs) => { if (current) setSaved(runs); }, () => { if (current) setSaved([]); });
+    return () => { current = false; };
+  }, [api, hidden]);
 
   if (hidden) return null;
   const done = (id: string) => setSaved((runs) => runs.filter((r) => r.id !== id));

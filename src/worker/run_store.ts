@@ -94,6 +94,9 @@ function tryLock(id: string): Promise<Release | null> {
 const liveElsewhere = (id: string) => new Error(`the saved run ${id} is being trained in another tab of this browser: continue or discard it there`);
 
 export class RunStore {
+  /** Listings of this tab, one at a time: a listing holds each run's lock while it reads it, and a second would skip it. */
+  private listing: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly storage: FileSystemDirectoryHandle) {}
 
   /** null where the browser has no origin private file system or no Web Locks to share it between tabs safely. */
@@ -158,13 +161,19 @@ export class RunStore {
    * The runs no tab is training, newest first, each with its last complete checkpoint or what keeps it from being
    * continued. Leftovers are cleared on the way: partial checkpoints, and runs without a single complete one.
    */
-  async list(): Promise<SavedRun[]> {
+  list(): Promise<SavedRun[]> {
+    const result = this.listing.then(() => this.listNow());
+    this.listing = result.catch(() => {});
+    return result;
+  }
+
+  private async listNow(): Promise<SavedRun[]> {
     const runs: SavedRun[] = [];
     for (const id of await this.ids()) {
       const release = await tryLock(id);
       if (!release) continue; // live in a tab (this one's included)
       try {
-        const found = await this.inspect(id);
+        const found = await this.inspect(id).catch((e: Error): SavedRun => ({ id, problem: e.message }));
         if (found) runs.push(found);
       } finally {
         release();
@@ -177,7 +186,8 @@ export class RunStore {
   /** One unlocked run as the page offers it, or null after removing a run with nothing to continue. */
   private async inspect(id: string): Promise<SavedRun | null> {
     if (id === LEGACY) return { id, problem: 'a run saved by an earlier version of GPT-2 Studio, which this one cannot continue' };
-    const dir = (await child(await this.root(), id))!;
+    const dir = await child(await this.root(), id);
+    if (!dir) throw new ModelFileError(`${id}: not a folder of a saved run`);
     let manifest: RunManifest;
     try {
       ({ manifest } = await readManifest(dir, id));
