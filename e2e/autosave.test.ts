@@ -132,12 +132,14 @@ function damage(page: Page, file: string, op: { truncate: number } | { write: st
 describe('autosave in the browser', () => {
   it('two tabs train two runs apart: neither offers or deletes the live run of the other, a closed tab\'s run continues with its own settings', async () => {
     const a = await openStudio();
-    await addDataset(a, { 'Block size': '32', 'Max steps': '30', 'Save steps': '5', 'Learning rate': '1e-3' });
+    await addDataset(a, { 'Block size': '32', 'Max steps': '40', 'Save steps': '5', 'Learning rate': '1e-3' });
+    // A's run is paused at once (the tiny model trains in moments) and saved by hand: a live run with a checkpoint,
+    // which a second tab opened meanwhile does not offer.
     await a.button('Start training').click();
-    await a.page.getByRole('status').filter({ hasText: /^Saved checkpoint-\d+ in/ }).waitFor({ timeout: 120_000 });
-    // Paused, A's run stays live while a second tab opens, which does not offer it.
     await a.button('Pause').click();
     await expect.poll(() => a.status().textContent()).toBe('Paused');
+    await a.button('Save checkpoint').click();
+    await a.page.getByRole('status').filter({ hasText: /^Saved checkpoint-\d+ in/ }).waitFor({ timeout: 120_000 });
     const b = await openStudio(a.context);
     await b.page.waitForTimeout(1000);
     expect(await banners(b).count()).toBe(0);
@@ -147,7 +149,7 @@ describe('autosave in the browser', () => {
     await finish(a);
     await finish(b);
     await a.shot('autosave-1-tab-a');
-    expect(await a.page.getByRole('status').filter({ hasText: "Saved checkpoint-25 in this browser's storage." }).count()).toBe(1);
+    expect(await a.page.getByRole('status').filter({ hasText: "Saved checkpoint-35 in this browser's storage." }).count()).toBe(1);
     expect(await b.page.getByRole('status').filter({ hasText: "Saved checkpoint-15 in this browser's storage." }).count()).toBe(1);
 
     // Two folders, each holding its own run's checkpoints, each file naming its run.
@@ -156,13 +158,13 @@ describe('autosave in the browser', () => {
     expect(ids).toHaveLength(2);
     const [idA, idB] = ids; // made in this order: ids begin with the time
     // (The page keeps the latest checkpoint of a run: save_total_limit 1.)
-    expect(checkpointsOf(files, idA)).toEqual(['checkpoint-25']);
+    expect(checkpointsOf(files, idA)).toEqual(['checkpoint-35']);
     expect(checkpointsOf(files, idB)).toEqual(['checkpoint-15']);
-    for (const [id, maxSteps] of [[idA, 30], [idB, 20]] as const) {
+    for (const [id, maxSteps] of [[idA, 40], [idB, 20]] as const) {
       expect(JSON.parse(await readStored(a.page, `${id}/run.json`))).toMatchObject({ id, maxSteps });
       expect(JSON.parse(await readStored(a.page, `${id}/dataset.json`)).run).toBe(id);
     }
-    expect(JSON.parse(await readStored(a.page, `${idA}/checkpoint-25/COMPLETE`)).run).toBe(idA);
+    expect(JSON.parse(await readStored(a.page, `${idA}/checkpoint-35/COMPLETE`)).run).toBe(idA);
     expect(JSON.parse(await readStored(a.page, `${idB}/checkpoint-15/COMPLETE`)).run).toBe(idB);
 
     // Both tabs still hold their runs: a third tab offers neither. Once A is closed, its run is offered there.
@@ -172,15 +174,15 @@ describe('autosave in the browser', () => {
     await a.page.close();
     await reload(c);
     await expect.poll(() => banners(c).allTextContents(), { timeout: 60_000 })
-      .toEqual([expect.stringMatching(/saved at step 25 of 30 \(checkpoint-25,/)]);
+      .toEqual([expect.stringMatching(/saved at step 35 of 40 \(checkpoint-35,/)]);
     await c.chooseBackend('wasm', 'WebAssembly');
     await c.shot('autosave-2-offered-after-close');
     await c.button('Continue saved run').click();
     await finish(c);
-    // A's run with A's blocks of 32: the five steps left, on the history of the first 25.
+    // A's run with A's blocks of 32: the five steps left, on the history of the first 35.
     expect(await c.page.locator('dl[aria-label="Dataset statistics"]').textContent()).toContain('× 32');
-    expect((await c.logRows()).map((r) => r[0])).toEqual(Array.from({ length: 30 }, (_, i) => String(i + 1)));
-    expect(await c.page.getByRole('region', { name: 'Model card' }).getByRole('heading').textContent()).toBe(`checkpoint-25 of ${MODEL}`);
+    expect((await c.logRows()).map((r) => r[0])).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
+    expect(await c.page.getByRole('region', { name: 'Model card' }).getByRole('heading').textContent()).toBe(`checkpoint-35 of ${MODEL}`);
 
     // B's run, offered once B is closed, is the only one a fourth tab deletes; C's continued run stays.
     await b.page.close();

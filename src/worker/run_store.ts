@@ -94,8 +94,11 @@ function tryLock(id: string): Promise<Release | null> {
 const liveElsewhere = (id: string) => new Error(`the saved run ${id} is being trained in another tab of this browser: continue or discard it there`);
 
 export class RunStore {
-  /** Listings of this tab, one at a time: a listing holds each run's lock while it reads it, and a second would skip it. */
-  private listing: Promise<unknown> = Promise.resolve();
+  /**
+   * This tab's listings, claims and deletions, one at a time: a listing holds each run's lock while it reads it, and a
+   * claim or listing meanwhile would take that for another tab's.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly storage: FileSystemDirectoryHandle) {}
 
@@ -141,8 +144,18 @@ export class RunStore {
     }
   }
 
+  private oneAtATime<T>(f: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(f);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
   /** Takes a saved run over to continue it here; refused while another tab holds it. */
-  async claim(id: string): Promise<OwnRun> {
+  claim(id: string): Promise<OwnRun> {
+    return this.oneAtATime(() => this.claimNow(id));
+  }
+
+  private async claimNow(id: string): Promise<OwnRun> {
     const release = await tryLock(id);
     if (!release) throw liveElsewhere(id);
     try {
@@ -162,9 +175,7 @@ export class RunStore {
    * continued. Leftovers are cleared on the way: partial checkpoints, and runs without a single complete one.
    */
   list(): Promise<SavedRun[]> {
-    const result = this.listing.then(() => this.listNow());
-    this.listing = result.catch(() => {});
-    return result;
+    return this.oneAtATime(() => this.listNow());
   }
 
   private async listNow(): Promise<SavedRun[]> {
@@ -210,10 +221,12 @@ export class RunStore {
   }
 
   /** Deletes a saved run; refused while another tab holds it. */
-  async discard(id: string): Promise<void> {
-    const release = await tryLock(id);
-    if (!release) throw liveElsewhere(id);
-    try { await this.remove(id); } finally { release(); }
+  discard(id: string): Promise<void> {
+    return this.oneAtATime(async () => {
+      const release = await tryLock(id);
+      if (!release) throw liveElsewhere(id);
+      try { await this.remove(id); } finally { release(); }
+    });
   }
 
   /** Deletes a run whose lock the caller holds. */
@@ -223,11 +236,13 @@ export class RunStore {
   }
 
   /** Deletes the runs a new one replaces, skipping any a tab holds meanwhile (continued there). */
-  async replace(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      const release = await tryLock(id);
-      if (release) try { await this.remove(id); } finally { release(); }
-    }
+  replace(ids: string[]): Promise<void> {
+    return this.oneAtATime(async () => {
+      for (const id of ids) {
+        const release = await tryLock(id);
+        if (release) try { await this.remove(id); } finally { release(); }
+      }
+    });
   }
 }
 
