@@ -1,6 +1,6 @@
 // Training: the settings, the run's controls, its curves (laid over earlier runs'), the runs kept in this browser,
 // samples and log, and the exports. The run's progress is in the status line (StatusBar).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Api } from './useWorker';
 import type { BackendChoice, BackendName, BackendState, DatasetSummary, ExportKind, ModelInfo, RunFault } from '../worker/protocol';
 import { Alert } from './Alert';
@@ -38,15 +38,21 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [settingsError, setSettingsError] = useState<string | null>(null);
   const [fineTuning, setFineTuning] = useState(DEFAULT_FINE_TUNING);
   const [exportKind, setExportKind] = useState<ExportKind>('adapter');
+  // A mistake in the settings is said until the settings change: it is kept with the settings it was found in.
+  const [settingsMistake, setSettingsMistake] = useState<{ message: string; settings: Settings; fineTuning: typeof fineTuning } | null>(null);
+  const settingsError = settingsMistake?.settings === settings && settingsMistake.fineTuning === fineTuning ? settingsMistake.message : null;
+  const setSettingsError = (message: string) => setSettingsMistake({ message, settings, fineTuning });
   const active = isActive(view.status);
-  // A mistake in the settings is said until the settings change.
-  useEffect(() => setSettingsError(null), [settings, fineTuning]);
-  // A run restored from its checkpoint shows the method it trains with.
+  // A run restored from its checkpoint shows the method it trains with (set when the run's settings change, during
+  // render as React advises for state that follows a prop).
   const runLora = view.lora;
-  useEffect(() => { if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora]);
+  const [shownLora, setShownLora] = useState(runLora);
+  if (runLora !== shownLora) {
+    setShownLora(runLora);
+    if (runLora) setFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) });
+  }
 
   function start() {
     if (!model || !dataset) return;
@@ -131,7 +137,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
       <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
       {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (
-        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w.divergence ? t.train.divergence(w.divergence) : w.message}</li>)}</ul>
       )}
       <Charts runs={chartRuns} />
       <RunsPanel history={history} />
