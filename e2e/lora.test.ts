@@ -95,15 +95,16 @@ describe('LoRA in the studio', () => {
     expect(await ui.status().textContent()).toBe('Completed');
     expect((await ui.logRows()).map((r) => r[0])).toEqual(['1', '2', '3', '4']);
 
-    // The adapter: PEFT's two files (with the tokenizer and the trainer's state), a few kB here.
+    // The adapter: PEFT's two files (with the tokenizer, the trainer's state and the run's results, as the CLI's
+    // output_dir), a few kB here.
     const exportAs = page.getByRole('combobox', { name: 'Export as' });
     expect(await exportAs.inputValue()).toBe('adapter');
     await p.screenshot('lora-2-trained');
     const adapterZip = await ui.download(() => ui.button('Export model').click());
     expect(adapterZip.name).toBe('tiny-gpt2-v512-lora-adapter.zip');
     const adapter = unzipTo(adapterZip.bytes, 'adapter');
-    expect(adapter.files).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json',
-      'trainer_state.json', 'training_args.json', 'vocab.json']);
+    expect(adapter.files).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'eval_results.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json',
+      'train_results.json', 'trainer_state.json', 'training_args.json', 'vocab.json']);
     const config = JSON.parse(readFileSync(path.join(adapter.dir, 'adapter_config.json'), 'utf8'));
     expect(config).toMatchObject({ peft_type: 'LORA', task_type: 'CAUSAL_LM', r: 4, lora_alpha: 8, fan_in_fan_out: true, target_modules: ['c_attn'], base_model_name_or_path: MODEL });
     const weights = parseSafetensors(new Uint8Array(readFileSync(path.join(adapter.dir, 'adapter_model.safetensors'))));

@@ -188,8 +188,8 @@ describe('GPT-2 Studio in Chromium', () => {
     const zip = await download(() => button('Export model').click());
     expect(zip.name).toBe('tiny-gpt2-fine-tuned.zip');
     const files = unzipSync(new Uint8Array(zip.bytes));
-    expect(Object.keys(files).sort()).toEqual(['config.json', 'generation_config.json', 'merges.txt', 'model.safetensors',
-      'tokenizer.json', 'tokenizer_config.json', 'trainer_state.json', 'training_args.json', 'vocab.json']);
+    expect(Object.keys(files).sort()).toEqual(['config.json', 'eval_results.json', 'generation_config.json', 'merges.txt', 'model.safetensors',
+      'tokenizer.json', 'tokenizer_config.json', 'train_results.json', 'trainer_state.json', 'training_args.json', 'vocab.json']);
     const dir = path.join(tmp, 'exported');
     mkdirSync(dir);
     for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(dir, name), bytes);

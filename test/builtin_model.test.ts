@@ -1,11 +1,10 @@
 // The built-in model (public/models/sotu-moby-gpt2/) has really learned English: on emails it never saw, tokenized with
 // its own tokenizer, its loss is far below that of the same config freshly initialized; fine-tuned on the sample
 // emails by the CLI, it scores better on held-out ones and writes something else.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/core/backend';
 import { groupTexts, tokenizeFiles } from '../src/core/data';
 import { GPT2 } from '../src/core/gpt2/model';
@@ -14,11 +13,12 @@ import { dirSource, openDataFile } from '../src/node/fs_source';
 import { BUILTIN_MODEL } from '../src/known_models';
 import { cli } from './cli';
 import { REPO_ROOT } from './fixtures';
+import { tempDirs } from './tmp';
 
 const DIR = path.join(REPO_ROOT, 'public', BUILTIN_MODEL.path);
 const SAMPLE = path.join(REPO_ROOT, 'public', 'samples', 'spamassassin-easy-ham.mbox');
 const BLOCK = 64;
-const tmp = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-builtin-'));
+const tmp = tempDirs('gpt2-studio-builtin-')();
 let folder: ModelFolder;
 let blocks: Int32Array, numBlocks: number;
 
@@ -33,7 +33,6 @@ beforeAll(async () => {
   const { ids } = await tokenizeFiles([await openDataFile(SAMPLE)], folder.tokenizer, { textColumn: 'text', keepHeaders: false });
   ({ blocks, numBlocks } = groupTexts(ids, BLOCK));
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe(`the built-in model ${BUILTIN_MODEL.name}`, () => {
   it('is a GPT2LMHeadModel folder of at most 40 MB with its card and trainer_state.json, the size the page lists', () => {

@@ -41,7 +41,7 @@ function corpus(targetBytes: number): { docs: string[]; bytes: number } {
 async function tokenize(t: Extract<NodeTask, { kind: 'tokenize' }>, host: Host): Promise<Result> {
   const { docs, bytes } = corpus(t.targetBytes);
   const dir = fixture('tokenizers', 'gpt2');
-  let t0 = now();
+  const t0 = now();
   const files = Object.fromEntries(TOKENIZER_FILES.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
   const ours = GPT2Tokenizer.fromFiles(files);
   const constructMs = now() - t0;

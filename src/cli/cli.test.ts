@@ -1,15 +1,15 @@
 // The command line against the reference fixtures, as subprocesses, on the two Node backends.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { cli, runFlags } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
+import { tempDirs } from '../../test/tmp';
 import { loadReference, ALL_REFERENCES, maxAbsDiff } from '../../test/reference';
 import { compareRun } from '../../test/compare_run';
 import { parseSafetensors } from '../core/io/safetensors';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gpt2-studio-cli-'));
+const tmp = tempDirs('gpt2-studio-cli-');
 
 function finalParams(dir: string): Map<string, Float32Array> {
   const st = parseSafetensors(new Uint8Array(readFileSync(path.join(dir, 'model.safetensors'))));
@@ -112,5 +112,18 @@ describe('stop and resume', () => {
     const losses = JSON.parse(readFileSync(path.join(out, 'trainer_state.json'), 'utf8')).log_history.filter((e: { loss?: number }) => 'loss' in e);
     expect(losses.map((e: { step: number }) => e.step)).toEqual([1, 2, 3, 4]);
     for (const e of losses) expect(Number.isFinite(e.loss), JSON.stringify(e)).toBe(true);
+  });
+});
+
+describe('divergence', () => {
+  it('a loss that stays far above its start is reported on stderr naming the learning rate, and the weights are still saved', async () => {
+    const out = path.join(tmp(), 'out');
+    const r = await cli(['train', '--model_name_or_path', fixture('models', 'tiny-gpt2-v512'), '--train_file', fixture('emails', 'dev', 'messages.mbox'),
+      '--output_dir', out, '--block_size', '16', '--max_steps', '12', '--logging_steps', '2', '--learning_rate', '1e6']);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: step 6: the loss \([\d.]+e\+\d+\) has stayed above 2× its starting value \([\d.]+\) for 3 logs: training is diverging, most likely because learning_rate 1000000 is too high; lower it and train again$/);
+    expect(existsSync(path.join(out, 'model.safetensors'))).toBe(true);
   });
 });

@@ -1,15 +1,15 @@
 // What a user sees when they get something wrong on the command line: one clear line on stderr naming the file,
 // field or value, exit status 2, no stack trace, and no output folder left behind.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, existsSync, cpSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync, cpSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
+import { tempDirs } from '../../test/tmp';
 
 const model = fixture('models', 'tiny-gpt2-v512');
 const mbox = fixture('emails', 'dev', 'messages.mbox');
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'gpt2-studio-err-'));
+const tmp = tempDirs('gpt2-studio-err-');
 const file = (name: string, data: string | Uint8Array) => { const p = path.join(tmp(), name); writeFileSync(p, data); return p; };
 
 async function fails(args: string[], message: RegExp) {

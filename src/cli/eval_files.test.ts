@@ -1,15 +1,16 @@
 // `gpt2-studio eval --validation_file` reads what `train` reads: every format, with the text flags, gives the very
 // numbers of tokenizing first and evaluating the tokens file. Subprocesses on the fixture emails and tiny model.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { cli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
+import { tempDirs } from '../../test/tmp';
 
 const model = fixture('models', 'tiny-gpt2-v512');
 const emails = (f: string) => fixture('emails', 'dev', f);
+const tempDir = tempDirs('gpt2-studio-eval-');
 let dir: string;
 const file = (name: string, data: string) => { const p = path.join(dir, name); writeFileSync(p, data); return p; };
 
@@ -29,8 +30,7 @@ async function tokenizedFirst(files: string[], textFlags: string[]): Promise<Rec
 
 describe('eval --validation_file', () => {
   const bodies = readFileSync(emails('bodies.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
-  beforeAll(() => { dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-eval-')); });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => { dir = tempDir(); });
 
   it('on .jsonl gives the numbers of the fixture\'s own tokenization of the same bodies', async () => {
     const got = await evaluate('--validation_file', emails('bodies.jsonl'));

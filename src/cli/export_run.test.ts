@@ -1,12 +1,12 @@
 // `gpt2-studio export-run`: a run trained here, written for Hugging Face's run_clm.py: every flag of the command is
 // a real one, the settings map over, the data files make the very blocks trained on, and the weights are the
 // checkpoint's. Subprocesses on the fixture emails and tiny model.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
+import { tempDirs } from '../../test/tmp';
 import { RUN_CLM_FLAGS, blocksOf, commandArgs, runClmBlocks } from '../../test/run_clm';
 import { prepareDataset } from '../core/data';
 import { readTokenizer } from '../core/io/model_folder';
@@ -18,6 +18,7 @@ const mbox = fixture('emails', 'dev', 'messages.mbox');
 const settings = ['--model_name_or_path', model, '--train_file', mbox, '--block_size', '32', '--max_steps', '6', '--save_steps', '3',
   '--logging_steps', '1', '--eval_steps', '3', '--per_device_train_batch_size', '2', '--gradient_accumulation_steps', '2',
   '--learning_rate', '1e-3', '--warmup_steps', '2', '--weight_decay', '0.1', '--dropout', '0.1', '--validation_split_percentage', '10', '--backend', 'cpu'];
+const tempDir = tempDirs('gpt2-studio-export-');
 let dir: string;
 
 const command = (exported: string) => commandArgs(readFileSync(path.join(exported, 'run_clm.sh'), 'utf8'));
@@ -25,14 +26,13 @@ const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').ma
 
 describe('export-run', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-export-'));
+    dir = tempDir();
     const r = await cli(['train', ...settings, '--output_dir', path.join(dir, 'out')]);
     expect(r.code, r.stderr).toBe(0);
     const e = await cli(['export-run', ...settings, '--resume_from_checkpoint', path.join(dir, 'out', 'checkpoint-3'), '--output_dir', path.join(dir, 'py')]);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stdout.trim()).toMatch(/^accelerate launch run_clm\.py --model_name_or_path model /);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes run_clm.sh whose every flag is a flag of run_clm.py or TrainingArguments, with our settings continued from step 3', () => {
     const c = command(path.join(dir, 'py'));

@@ -2,7 +2,9 @@
 // `--flag` or `--flag true|false`, and lists as `--train_file a.txt b.txt`. node:util's parseArgs cannot take
 // several values after one flag or `--shuffle false`, so the few lines are written here.
 
-export class UsageError extends Error {}
+import { UserError } from '../core/errors';
+
+export class UsageError extends UserError {}
 
 export type FlagType = 'string' | 'number' | 'int' | 'boolean' | 'list';
 export interface FlagSpec { type: FlagType; help: string; default?: string | number | boolean | string[] | null }
@@ -17,8 +19,8 @@ export function parseFlags(argv: string[], specs: FlagSpecs, command: string): F
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new UsageError(`${command}: unexpected argument "${arg}" (flags start with --; see ${command} --help)`);
-    let [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    name = name.replace(/-/g, '_');
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = flag.replace(/-/g, '_');
     const spec = specs[name];
     if (!spec) throw new UsageError(`${command}: unknown flag --${name} (see gpt2-studio ${command} --help)`);
     const values: string[] = inline !== undefined ? [inline] : [];

@@ -1,14 +1,13 @@
 // `gpt2-studio train` from scratch as run_clm.py does it: --model_type gpt2 --config_overrides … --tokenizer_name gpt2,
 // offline (GPT-2's tokenizer comes with the package).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
+import { tempDirs } from '../../test/tmp';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-cli-scratch-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDirs('gpt2-studio-cli-scratch-')();
 
 describe('gpt2-studio train from scratch', () => {
   it('--model_type gpt2 --config_overrides --tokenizer_name gpt2 trains a new GPT-2 with GPT-2\'s tokenizer', async () => {

@@ -1,18 +1,17 @@
 // LoRA through the command line, as subprocesses: TRL's flags, PEFT's files in output_dir, continuing from an
 // adapter (the PyTorch reference in test/fixtures/lora), resuming a checkpoint, eval/generate with an adapter, merge.
-import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { cli, runFlags } from '../../test/cli';
 import { fixture } from '../../test/fixtures';
 import { loadLoraReference, maxAbsDiff } from '../../test/reference';
 import { compareRun } from '../../test/compare_run';
+import { tempDirs } from '../../test/tmp';
 import { parseSafetensors } from '../core/io/safetensors';
 
 const ref = loadLoraReference();
-const root = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-lora-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDirs('gpt2-studio-lora-')();
 const blocksFile = path.join(ref.adapterDir, '..', 'blocks.u16');
 const PREFIX = 'base_model.model.transformer.';
 

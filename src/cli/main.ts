@@ -2,11 +2,8 @@
 // A user's mistake (a bad file, flag or setting) prints one message on stderr and exits with status 2; anything
 // else is a bug and keeps its stack trace.
 import * as tf from '@tensorflow/tfjs';
-import { parseFlags, usage, UsageError, type FlagSpecs, type FlagValues } from './flags';
-import { ModelFileError } from '../core/errors';
-import { DataError } from '../core/data';
-import { SettingsError } from '../core/train/args';
-import { TrainingStopped } from '../core/train/trainer';
+import { parseFlags, usage, type FlagSpecs, type FlagValues } from './flags';
+import { UserError } from '../core/errors';
 import * as evalCmd from './eval';
 import * as tokenizeCmd from './tokenize';
 import * as generateCmd from './generate';
@@ -30,9 +27,6 @@ Models are Hugging Face model folders (config.json, model.safetensors, tokenizer
 Node runs the wasm (default) and cpu backends.
 `;
 
-/** Errors that are the user's to fix: shown as one line, no stack. */
-const USER_ERRORS = [UsageError, ModelFileError, DataError, SettingsError, TrainingStopped];
-
 async function main(argv: string[]): Promise<number> {
   // Production mode: no tfjs banner suggesting tfjs-node (which cannot be installed everywhere) on stderr.
   tf.env().set('PROD', true);
@@ -45,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     await cmd.run(parseFlags(rest, cmd.flags, name), rest);
     return 0;
   } catch (e) {
-    if (USER_ERRORS.some((E) => e instanceof E)) {
+    if (e instanceof UserError) {
       process.stderr.write(`gpt2-studio ${name}: error: ${(e as Error).message}\n`);
       return 2;
     }

@@ -11,17 +11,18 @@ import type { GPT2Tokenizer } from '../core/tokenizer';
 import { bundledGPT2Tokenizer } from '../node/gpt2_tokenizer';
 import { GPT2 } from '../core/gpt2/model';
 import { checkTokenizerFits, readModelFolder, readTokenizer, type ModelFolder } from '../core/io/model_folder';
-import { modelFolderFiles, jsonFile, type FolderFiles } from '../core/io/export';
-import { adapterFolderFiles, isAdapterFolder, loadAdapter, readAdapterConfig } from '../core/io/adapter';
+import { isAdapterFolder, loadAdapter, readAdapterConfig } from '../core/io/adapter';
 import { LoraAdapter } from '../core/gpt2/lora';
 import { resolveLora, type LoraConfig } from '../core/train/lora_args';
 import { countParameters } from '../core/gpt2/config';
+import { outputFolderFiles, savedModelFiles } from '../core/train/output';
 import { ModelFileError } from '../core/errors';
 import { DEFAULT_ARGS, resolveArgs, SettingsError, type TrainingArguments } from '../core/train/args';
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import { deviceBudget, outOfMemoryAdvice, planTraining, requireFit, trainingMode, type SettingNames } from '../core/train/memory_plan';
 import type { BackendName } from '../core/backend';
-import { CHECKPOINT_STATE_FILES, Trainer, type LogEntry } from '../core/train/trainer';
+import { Trainer, type LogEntry } from '../core/train/trainer';
+import { CHECKPOINT_STATE_FILES } from '../core/train/checkpoint';
 import { dirSource } from '../node/fs_source';
 import { isNonEmptyDir, readFolder, writeFilesAtomic, writeFolderAtomic } from '../node/files';
 import { UsageError, required, type FlagSpecs, type FlagValues } from './flags';
@@ -166,7 +167,7 @@ export async function run(v: FlagValues): Promise<void> {
   await startAdapter(model, v, adapter);
   const baseName = (v.model_name_or_path as string | undefined) ?? null;
   // With LoRA, what is saved is the adapter (with the tokenizer), as PEFT's Trainer saves a PeftModel.
-  const outputFiles = (): FolderFiles => (model.lora ? adapterFolderFiles(model.lora, baseName, folder.tokenizer) : modelFolderFiles(model, folder));
+  const outputFiles = () => savedModelFiles(model, folder, baseName).files;
   const train = await openDataFiles(trainFiles);
   const validation = await openDataFiles(v.validation_file);
   const pct = validationPercentOf(v);
@@ -208,13 +209,7 @@ export async function run(v: FlagValues): Promise<void> {
   }
   // The optimizer's moments (twice the model's size) are not part of the output: free them before serializing.
   trainer.dispose();
-  const final: FolderFiles = outputFiles();
-  final.set('trainer_state.json', jsonFile(trainer.trainerState()));
-  final.set('training_args.json', jsonFile({ ...args, output_dir: outputDir, block_size: blockSize, backend }));
-  const summary = trainer.logHistory.at(-1)!;
-  final.set('train_results.json', jsonFile(Object.fromEntries(Object.entries(summary).filter(([k]) => k.startsWith('train_') || k === 'epoch'))));
-  const lastEval = [...trainer.logHistory].reverse().find((e) => 'eval_loss' in e);
-  if (lastEval) final.set('eval_results.json', jsonFile(lastEval));
+  const final = outputFolderFiles(outputFiles(), { state: trainer.trainerState(), args: { ...args, output_dir: outputDir, block_size: blockSize, backend } });
   await writeFilesAtomic(outputDir, final);
   console.error(`saved to ${outputDir}`);
 }

@@ -1,3 +1,12 @@
-// Errors that are the user's to fix: a model folder file that is missing, malformed or does not match. The CLI
-// prints their message alone and the studio shows it in its alert; anything else is a bug.
-export class ModelFileError extends Error {}
+// Errors that are the user's to fix: a file, flag or setting that is missing, malformed or does not match. They all
+// derive from UserError, so that the CLI prints the message alone (one line, exit status 2) and the studio shows it
+// in its alert without asking which kind it is; anything else is a bug and keeps its stack trace.
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A model folder file (or a checkpoint's) that is missing, malformed or does not match. */
+export class ModelFileError extends UserError {}

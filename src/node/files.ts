@@ -3,7 +3,7 @@
 // `.tmp-*` folder behind, which loading ignores.
 import { mkdir, rename, rm, writeFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileData, FolderFiles } from '../core/io/export';
+import type { FileData, FolderFiles } from '../core/io/files';
 
 /** Bytes as they are; a stream chunk by chunk, so a large file is never whole in memory. */
 const contents = (f: FileData) => (f instanceof Uint8Array ? f : f.chunks());

@@ -1,7 +1,7 @@
 // The training text: files picked or dropped (or the sample emails), tokenized in the worker with the model's
 // tokenizer, grouped into blocks and split. Files given before a model is loaded are kept, and tokenized once one is.
 // The preview shows documents as text: an HTML email is shown as its characters, never rendered.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
 import type { DatasetOptions, DatasetSummary, DataFile, DatasetFile, ModelInfo, TokenizeProgress } from '../worker/protocol';
@@ -72,11 +72,15 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
     else void add(files, options);
   }
   // Kept files are tokenized once a model has loaded (and the settings give valid blocks for it).
+  // (api and add do not decide when kept files are read: an effect event)
+  const readKept = useEffectEvent((kept: Pending, o: DatasetOptions) => { setPending(null); void add(kept, o); });
   useEffect(() => {
     if (!pending || !model || !options || disabled) return;
-    setPending(null);
-    void add(pending, options);
-  }, [pending, model, options, disabled]); // (api and add do not decide when kept files are read)
+    // Read after this render has committed (reading sets state); a newer render's effect replaces this one.
+    let current = true;
+    queueMicrotask(() => { if (current) readKept(pending, options); });
+    return () => { current = false; };
+  }, [pending, model, options, disabled]);
 
   async function sampleFile(): Promise<DataFile[]> {
     const res = await fetch(SAMPLE.url);
@@ -88,11 +92,13 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
   // A new block size, split or model regroups the files (a new model also means a new tokenizer).
   const stale = hasFiles && options !== null && (!dataset
     || dataset.options.blockSize !== options.blockSize || dataset.options.validationSplitPercentage !== options.validationSplitPercentage);
+  // (api and tokenize do not decide whether to regroup: an effect event)
+  const regroup = useEffectEvent((o: DatasetOptions) => void tokenize((p) => api.regroupDataset(o, p)));
   useEffect(() => {
     if (!stale || busy || disabled || !options) return;
-    const timer = setTimeout(() => void tokenize((p) => api.regroupDataset(options, p)), 400);
+    const timer = setTimeout(() => regroup(options), 400);
     return () => clearTimeout(timer);
-  }, [stale, busy, disabled, options]); // (api and tokenize do not decide whether to regroup)
+  }, [stale, busy, disabled, options]);
 
   const off = disabled || busy;
   return (

@@ -1,6 +1,6 @@
 // Choosing the model: a Hugging Face repo id, a URL base, or the files of a model folder; download progress, retry,
 // and the model card. `?model=ID-or-URL` in the page address fills the field and loads it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
 import type { BackendState, DownloadProgress, ModelInfo, ModelSource } from '../worker/protocol';
@@ -67,10 +67,11 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
   // ?model= (or else the built-in model) loads once, when the page opens (the ref keeps React's development
   // double-mount from loading twice).
   const autoLoaded = useRef(false);
+  const loadOnOpen = useEffectEvent(loadField);
   useEffect(() => {
     if (autoLoaded.current) return;
     autoLoaded.current = true;
-    loadField();
+    loadOnOpen();
   }, []);
 
   const busy = loading || disabled;

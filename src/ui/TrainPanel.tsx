@@ -42,12 +42,13 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
   const { view } = training;
   const [exporting, setExporting] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [settingsError, setSettingsError] = useState<string | null>(null);
   const [exportKind, setExportKind] = useState<ExportKind>('adapter');
+  // A mistake in the settings is said until the settings change: it is kept with the settings it was found in.
+  const [settingsMistake, setSettingsMistake] = useState<{ message: string; settings: Settings; fineTuning: typeof fineTuning } | null>(null);
+  const settingsError = settingsMistake?.settings === settings && settingsMistake.fineTuning === fineTuning ? settingsMistake.message : null;
+  const setSettingsError = (message: string) => setSettingsMistake({ message, settings, fineTuning });
   const active = isActive(view.status);
-  // A mistake in the settings is said until the settings change.
-  useEffect(() => setSettingsError(null), [settings, fineTuning]);
-  // A run restored from its checkpoint shows the method it trains with.
+  // A run restored from its checkpoint shows the method it trains with (the choice is the App's state).
   const runLora = view.lora;
   useEffect(() => { if (runLora) onFineTuning({ method: 'lora', r: String(runLora.r), alpha: String(runLora.lora_alpha) }); }, [runLora, onFineTuning]);
 
@@ -137,7 +138,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
       <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
       {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (
-        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w.divergence ? t.train.divergence(w.divergence) : w.message}</li>)}</ul>
       )}
       <Charts runs={chartRuns} />
       <RunsPanel history={history} />

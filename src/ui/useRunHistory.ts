@@ -1,6 +1,6 @@
 // The runs kept in this browser (run_history.ts) as the page sees them, the run being recorded now, and which runs
 // the charts lay over each other (at most MAX_SHOWN, each with its own colour).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogEntry } from '../worker/protocol';
 import { deleteRun, listRuns, putRun, renameRun, type RunRecord } from './run_history';
 
@@ -12,7 +12,7 @@ const WRITE_EVERY_MS = 2000;
 
 /** `live`: the current run's log and status as the page has them now; recorded as they change. */
 export function useRunHistory(live: { logs: LogEntry[]; status: string }) {
-  const [runs, setRuns] = useState<RunRecord[]>([]);
+  const [stored, setRuns] = useState<RunRecord[]>([]);
   const [shown, setShown] = useState<string[]>([]);
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,23 +25,23 @@ export function useRunHistory(live: { logs: LogEntry[]; status: string }) {
     putRun(run).catch((e: Error) => setError(e.message));
   }, []);
 
+  // The runs as stored, the current one with the log and status the page has now.
+  const { logs, status } = live;
+  const runs = useMemo(() => stored.map((r) => (r.id === currentId ? { ...r, logHistory: logs, status } : r)), [stored, currentId, logs, status]);
   // The current run's log and status, written at most every WRITE_EVERY_MS, and at once when the run ends.
   const current = runs.find((r) => r.id === currentId);
-  const { logs, status } = live;
   useEffect(() => {
-    if (!current || (current.logHistory === logs && current.status === status)) return;
-    const next = { ...current, logHistory: logs, status };
-    setRuns((rs) => rs.map((r) => (r.id === next.id ? next : r)));
+    if (!current) return;
     const p = pending.current;
-    p.run = next;
-    if (status !== 'running' && status !== 'paused') {
+    p.run = current;
+    if (current.status !== 'running' && current.status !== 'paused') {
       if (p.timer) clearTimeout(p.timer);
       p.timer = null;
-      write(next);
+      write(current);
     } else if (!p.timer) {
       p.timer = setTimeout(() => { p.timer = null; if (p.run) write(p.run); }, WRITE_EVERY_MS);
     }
-  }, [current, logs, status, write]);
+  }, [current, write]);
 
   return {
     runs, shown, currentId, error,
@@ -52,7 +52,8 @@ export function useRunHistory(live: { logs: LogEntry[]; status: string }) {
       let n = runs.length + 1;
       while (runs.some((r) => r.name === name(n))) n++;
       const record: RunRecord = { ...run, id, name: name(n), logHistory: run.logHistory ?? [], status: 'running' };
-      setRuns((rs) => [...rs, record]);
+      // The run before keeps the log it ended with (the stored list has it as it began).
+      setRuns([...runs, record]);
       setCurrentId(id);
       setShown([id]);
       write(record);

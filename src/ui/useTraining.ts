@@ -3,8 +3,11 @@
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { CheckpointInfo, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
+import type { CheckpointInfo, Divergence, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
 import { messageOf } from './format';
+
+/** A warning from the worker: its English message, and a divergence as data for the page to word. */
+export interface TrainWarning { message: string; divergence?: Divergence }
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
@@ -13,7 +16,7 @@ export interface TrainingView {
   progress: Progress | null;
   logs: LogEntry[];
   samples: Sample[];
-  warnings: string[];
+  warnings: TrainWarning[];
   checkpoint: CheckpointInfo | null;
   error: string | null;
   /** Why the device ended the run, with the checkpoint kept and the backend to continue on. */
@@ -34,7 +37,7 @@ export function useTraining(api: Api) {
   const events: TrainEvents = {
     onLog: (entry) => update((v) => ({ logs: [...v.logs, entry] })),
     onProgress: (progress) => update({ progress }),
-    onWarning: (message) => update((v) => ({ warnings: [...v.warnings, message] })),
+    onWarning: (message, divergence) => update((v) => ({ warnings: [...v.warnings, { message, divergence }] })),
     onSample: (sample) => update((v) => ({ samples: [...v.samples, sample] })),
     onCheckpoint: (checkpoint) => update({ checkpoint }),
   };

@@ -9,9 +9,10 @@ import type { GPT2Config } from '../core/gpt2/config';
 import type { LoraConfig } from '../core/train/lora_args';
 import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
-import type { LogEntry, Progress } from '../core/train/trainer';
+import type { ExportKind } from '../core/train/output';
+import type { Divergence, LogEntry, Progress } from '../core/train/trainer';
 
-export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, GPT2Config, LogEntry, LoraConfig, Progress, TrainingArguments };
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, Divergence, GPT2Config, LogEntry, LoraConfig, Progress, TrainingArguments };
 
 /**
  * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
@@ -119,8 +120,8 @@ export interface TrainRequest {
   lora?: LoraConfig | null;
 }
 
-/** What Export gives after LoRA training: the adapter folder (PEFT's files, a few MB) or the merged full model. */
-export type ExportKind = 'adapter' | 'merged';
+/** What Export gives after LoRA training (the core's choice of output folder). */
+export type { ExportKind };
 
 export interface Sample { step: number; prompt: string; text: string }
 
@@ -131,7 +132,8 @@ export interface TrainEvents {
   onLog(entry: LogEntry): void;
   /** At most ten times a second, and at the last step. */
   onProgress(p: Progress): void;
-  onWarning(message: string): void;
+  /** `divergence`: the divergence warning as data, worded by the page in its language. */
+  onWarning(message: string, divergence?: Divergence): void;
   onSample(sample: Sample): void;
   onCheckpoint(checkpoint: CheckpointInfo): void;
 }
@@ -165,14 +167,26 @@ export interface Recovered {
 /** tf.memory() of the worker: the tensors alive and the bytes the backend holds for them. */
 export interface TensorMemory { numTensors: number; numBytes: number }
 
-/** A run kept in the origin private file system, offered for resuming after a reload. */
-export interface SavedRun {
+/** A run kept in the origin private file system that no tab is training, offered for resuming after a reload. */
+export interface ResumableRun {
+  /** The run's folder in the browser's storage. */
+  id: string;
   model: string;
+  /** Its last complete checkpoint. */
   checkpoint: string;
   step: number;
   maxSteps: number;
   savedAt: string;
 }
+
+/** A saved run that cannot be continued (a damaged or cut file, an earlier version's layout): offered for deletion. */
+export interface DamagedRun {
+  id: string;
+  /** What cannot be read, naming the file. */
+  problem: string;
+}
+
+export type SavedRun = ResumableRun | DamagedRun;
 
 /** Everything the page shows of a run reloaded from its checkpoint, before it continues. */
 export interface RestoredRun {
@@ -233,10 +247,12 @@ export interface StudioApi {
   stop(): Promise<void>;
   /** Writes checkpoint-{step} to the origin private file system (between steps, when training). */
   saveCheckpoint(): Promise<CheckpointInfo>;
-  savedRun(): Promise<SavedRun | null>;
-  discardSavedRun(): Promise<void>;
-  /** Loads the saved run's last checkpoint: model, dataset, optimizer and log history. */
-  loadCheckpoint(): Promise<RestoredRun>;
+  /** The runs in this browser's storage that no tab is training, newest first. */
+  savedRuns(): Promise<SavedRun[]>;
+  /** Deletes a saved run (refused while another tab trains it). */
+  discardSavedRun(id: string): Promise<void>;
+  /** Loads a saved run's last checkpoint: model, dataset, optimizer and log history; the run becomes this tab's. */
+  loadCheckpoint(id: string): Promise<RestoredRun>;
   /**
    * After a fault: starts `backend` without reading anything from the lost device, and restores the saved run's last
    * checkpoint on it (or the model as loaded, when no checkpoint was saved).

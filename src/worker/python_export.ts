@@ -3,7 +3,7 @@
 // the tail of the token stream that run_clm.py must see to cut the same blocks.
 import { DataError, tokenizeFiles, type DatasetFile } from '../core/data';
 import type { GPT2 } from '../core/gpt2/model';
-import type { FolderFiles } from '../core/io/export';
+import type { FolderFiles } from '../core/io/files';
 import type { ModelFolder } from '../core/io/model_folder';
 import { pythonRun } from '../core/io/python_run';
 import type { TrainingArguments } from '../core/train/args';

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../test/tmp';
 import { fixture } from '../../../test/fixtures';
 import { GPT2Tokenizer } from '../tokenizer';
 import { DataError, groupTexts, isTokenFile, readTokenFile, splitTrainValidation, tokenizeFiles, type DataFile } from './index';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-blocks-'));
+const dir = tempDirs('gpt2-studio-blocks-')();
 function file(name: string, content: Uint8Array): DataFile {
   const p = path.join(dir, name);
   writeFileSync(p, content);

@@ -1,3 +1,30 @@
+import { DataError } from './types';
+
+/** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
+export interface BlockDataset {
+  blocks: Int32Array;
+  blockSize: number;
+  train: number[];
+  validation: number[];
+}
+
+/**
+ * Throws unless every block the split names lies inside `blocks`: a block past the end (a truncated file of blocks)
+ * would otherwise train on whatever a short read gives, zeros, without a word.
+ */
+export function checkBlockDataset(data: BlockDataset, source = 'the dataset'): void {
+  const { blocks, blockSize: T } = data;
+  if (!Number.isInteger(T) || T < 1) throw new DataError(`${source}: block size must be a positive integer, got ${T}`);
+  const count = Math.floor(blocks.length / T);
+  for (const ids of [data.train, data.validation]) {
+    for (const b of ids) {
+      if (!(Number.isInteger(b) && b >= 0 && b < count)) {
+        throw new DataError(`${source}: block ${b} is named but only ${count} blocks of ${T} tokens are there (${blocks.length} tokens): the blocks are truncated`);
+      }
+    }
+  }
+}
+
 /**
  * Hugging Face run_clm's group_texts: the token stream cut into consecutive rows of blockSize, the short
  * tail dropped. (run_clm applies it per map batch of 1000 documents, dropping a tail per batch; we group the

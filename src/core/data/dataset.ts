@@ -6,8 +6,7 @@ import { DataError, type DatasetFile, type ReadOptions } from './types';
 import { streamDocuments, type DocumentSink } from './documents';
 import { fileChunks, fileSize } from './text';
 import { isTokenFile, TokenBuffer, TokenFileReader } from './tokens';
-import { groupTexts, splitTrainValidation } from './blocks';
-import type { BlockDataset } from '../train/trainer';
+import { groupTexts, splitTrainValidation, type BlockDataset } from './blocks';
 
 export interface DatasetOptions extends ReadOptions {
   blockSize: number;

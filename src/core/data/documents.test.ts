@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../test/tmp';
 import { fixture } from '../../../test/fixtures';
 import { DataError, readDocuments, type DataFile } from './index';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-data-'));
+const dir = tempDirs('gpt2-studio-data-')();
 /** Write a real file and read it back, as the CLI does. */
 function file(name: string, content: string | Uint8Array): DataFile {
   const p = path.join(dir, name);

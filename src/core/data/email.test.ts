@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../../../test/tmp';
 import { MboxSplitter } from './email';
 import { DataError, htmlToText, readDocuments, type DataFile } from './index';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-email-'));
+const dir = tempDirs('gpt2-studio-email-')();
 function file(name: string, content: string | Uint8Array): DataFile {
   const p = path.join(dir, name);
   writeFileSync(p, content);

@@ -1,3 +1,5 @@
+import { UserError } from '../errors';
+
 /** One input file held whole, as bytes (a fetched sample, a test's content, a model file). */
 export interface DataFile {
   name: string;
@@ -27,9 +29,4 @@ export interface ReadOptions {
 }
 
 /** A problem with the user's data. The message is shown as is, so it names the file and what was expected. */
-export class DataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataError';
-  }
-}
+export class DataError extends UserError {}

@@ -1,7 +1,8 @@
 // A new GPT-2 from scratch as the files of a model folder, so that it loads the way every other model does.
 import { GPT2 } from './model';
 import { parseConfig } from './config';
-import { fileBytes, modelFolderFiles } from '../io/export';
+import { modelFolderFiles } from '../io/export';
+import { fileBytes } from '../io/files';
 import type { GPT2Tokenizer } from '../tokenizer';
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { initBackend } from '../backend';
 import { LoraAdapter } from '../gpt2/lora';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, adapterConfigJson, adapterFolderFiles, readAdapterFolder } from './adapter';
-import { fileBytes } from './export';
+import { fileBytes } from './files';
 import { memorySource } from './model_folder';
 import { parseSafetensors, safetensorsStream } from './safetensors';
 import { loadLoraReference, maxAbsDiff } from '../../../test/reference';

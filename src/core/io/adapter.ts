@@ -8,7 +8,8 @@ import { adapterShapes, LoraAdapter } from '../gpt2/lora';
 import { resolveLora, type LoraConfig } from '../train/lora_args';
 import { GPT2 } from '../gpt2/model';
 import { parseSafetensors } from './safetensors';
-import { addTokenizerFiles, modelFolderFiles, tensorsFile, type FolderFiles, type ModelMeta } from './export';
+import { addTokenizerFiles, modelFolderFiles, tensorsFile, type ModelMeta } from './export';
+import type { FolderFiles } from './files';
 import type { GPT2Tokenizer } from '../tokenizer';
 import type { FileSource } from './model_folder';
 

@@ -6,30 +6,12 @@ import { savedKey } from '../gpt2/weights';
 import { safetensorsStream } from './safetensors';
 import { hostMemory, isHostBackend } from '../backend/host_memory';
 import type { GPT2Tokenizer } from '../tokenizer';
-
-/** A file's bytes produced in order, piece by piece, when the file is written. */
-export interface ByteStream { readonly size: number; chunks(): AsyncIterable<Uint8Array> }
-
-/** A file: its bytes, or for the large ones (weights, optimizer state) a stream, so no copy of them is ever whole. */
-export type FileData = Uint8Array | ByteStream;
-export type FolderFiles = Map<string, FileData>;
+import { jsonFile, type ByteStream, type FolderFiles } from './files';
 
 export interface ModelMeta {
   rawConfig: Record<string, unknown>;
   generationConfig: Record<string, unknown>;
   tokenizer: GPT2Tokenizer;
-}
-
-const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + '\n');
-export const jsonFile = json;
-
-/** The whole file in memory, for consumers that need it at once (a zip). */
-export async function fileBytes(f: FileData): Promise<Uint8Array> {
-  if (f instanceof Uint8Array) return f;
-  const out = new Uint8Array(f.size);
-  let at = 0;
-  for await (const c of f.chunks()) { out.set(c, at); at += c.length; }
-  return out;
 }
 
 /** Floats per piece when a tensor is read back from host memory: 4 MB copies instead of one of the whole tensor. */
@@ -55,8 +37,8 @@ export function tensorsFile(tensors: Map<string, tf.Tensor>, key: (name: string)
 /** config.json, generation_config.json, model.safetensors (a stream of the model's current weights) and the tokenizer files. */
 export function modelFolderFiles(model: GPT2, meta: ModelMeta): FolderFiles {
   const files: FolderFiles = new Map();
-  files.set('config.json', json({ ...meta.rawConfig, architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', torch_dtype: 'float32' }));
-  files.set('generation_config.json', json(meta.generationConfig));
+  files.set('config.json', jsonFile({ ...meta.rawConfig, architectures: ['GPT2LMHeadModel'], model_type: 'gpt2', torch_dtype: 'float32' }));
+  files.set('generation_config.json', jsonFile(meta.generationConfig));
   files.set('model.safetensors', tensorsFile(model.params, savedKey));
   return addTokenizerFiles(files, meta.tokenizer);
 }

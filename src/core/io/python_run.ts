@@ -15,7 +15,8 @@ import { splitTrainValidation } from '../data/blocks';
 import type { GPT2 } from '../gpt2/model';
 import type { TrainingArguments } from '../train/args';
 import { lrLambda, runLength } from '../train/schedule';
-import { modelFolderFiles, type FolderFiles, type ModelMeta } from './export';
+import { modelFolderFiles, type ModelMeta } from './export';
+import type { FolderFiles } from './files';
 
 /** Examples per `datasets.map` batch in run_clm.py's group_texts: each batch drops its own tail. */
 const MAP_BATCH = 1000;

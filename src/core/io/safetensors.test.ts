@@ -1,13 +1,15 @@
 // safetensors reading and writing, model-folder errors: what a user sees when a file is wrong.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, cpSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../../test/tmp';
+import { cpSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseSafetensors, writeSafetensors } from './safetensors';
 import { ModelFileError } from '../errors';
 import { readModelFolder } from './model_folder';
 import { dirSource } from '../../node/fs_source';
 import { fixture } from '../../../test/fixtures';
+
+const tmp = tempDirs('gpt2-studio-model-');
 
 function withHeader(header: object, data = new Uint8Array(0)): Uint8Array {
   const h = new TextEncoder().encode(JSON.stringify(header));
@@ -47,7 +49,7 @@ describe('safetensors', () => {
 
 describe('model folder errors', () => {
   const folder = () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-model-'));
+    const dir = tmp();
     cpSync(fixture('models', 'tiny-gpt2-v512'), dir, { recursive: true });
     return dir;
   };

@@ -3,7 +3,7 @@
 // write here; the npm packages for it are either Node-only or do not upcast F16/BF16.
 
 import { ModelFileError } from '../errors';
-import type { ByteStream } from './export';
+import type { ByteStream } from './files';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64' | 'I16' | 'U16' | 'I8';
 const DTYPE_BYTES: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, U16: 2, U8: 1, I8: 1, BOOL: 1 };

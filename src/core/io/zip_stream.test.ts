@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { unzipSync } from 'fflate';
 import { zipStream } from './zip_stream';
-import type { FolderFiles } from './export';
+import type { FolderFiles } from './files';
 
 describe('zipStream', () => {
   it('writes every file of a folder, stored or deflated, in pieces no larger than the stream gave', async () => {

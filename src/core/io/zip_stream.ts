@@ -4,7 +4,7 @@
 // compress), text is deflated. Entries are plain zip, not zip64: a file may not reach 4 GiB (gpt2-large's weights
 // are 3.1 GB in float32).
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
-import type { FolderFiles } from './export';
+import type { FolderFiles } from './files';
 
 /** The zip of `files`, in order, as chunks; each file is read only while its entry is written. */
 export async function* zipStream(files: FolderFiles): AsyncIterable<Uint8Array> {

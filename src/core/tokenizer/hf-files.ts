@@ -3,6 +3,7 @@
 // Every problem is reported as an Error that names the file and what was expected.
 
 import { ModelFileError } from '../errors';
+import { isJsonObject, parseJsonObject, type JsonObject } from '../io/json';
 
 export interface TokenizerFiles {
   'tokenizer.json'?: string;
@@ -36,26 +37,9 @@ export interface TokenizerSpec {
 /** GPT2Tokenizer's default bos/eos/unk token, used when tokenizer_config.json does not name one. */
 export const ENDOFTEXT = '<|endoftext|>';
 
-type Json = Record<string, unknown>;
-
-function parseJson(text: string, file: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  if (!isObject(value)) throw new ModelFileError(`${file}: expected a JSON object at the top level`);
-  return value;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** token string -> id, checking every id is a distinct non-negative integer. */
 function parseVocab(value: unknown, where: string): Map<string, number> {
-  if (!isObject(value)) throw new ModelFileError(`${where}: expected an object mapping token strings to ids`);
+  if (!isJsonObject(value)) throw new ModelFileError(`${where}: expected an object mapping token strings to ids`);
   const vocab = new Map<string, number>();
   const seen: string[] = []; // id -> token, to catch an id given twice
   for (const token in value) {
@@ -96,17 +80,17 @@ function parseMergesTxt(text: string): Array<[string, string]> {
 }
 
 /** A special-token setting of tokenizer_config.json: a string, or an AddedToken object {content, ...}. */
-function configToken(config: Json, key: string): string | undefined {
+function configToken(config: JsonObject, key: string): string | undefined {
   const value = config[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (isObject(value) && typeof value.content === 'string') return value.content;
+  if (isJsonObject(value) && typeof value.content === 'string') return value.content;
   throw new ModelFileError(`tokenizer_config.json: ${key} must be a string or an object with "content", got ${JSON.stringify(value)}`);
 }
 
 /** Reads an added-token entry (tokenizer.json added_tokens[i] or tokenizer_config.json added_tokens_decoder[id]). */
 function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken {
-  if (!isObject(entry) || typeof entry.content !== 'string' || entry.content === '') {
+  if (!isJsonObject(entry) || typeof entry.content !== 'string' || entry.content === '') {
     throw new ModelFileError(`${where}: expected an object with a non-empty "content" string`);
   }
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
@@ -123,20 +107,20 @@ function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken
 }
 
 /** Checks that tokenizer.json describes a GPT-2 style byte-level BPE that we reproduce exactly. */
-function checkTokenizerJson(json: Json): void {
+function checkTokenizerJson(json: JsonObject): void {
   const file = 'tokenizer.json';
   if (json.normalizer != null) {
     throw new ModelFileError(`${file}: normalizer must be null for a GPT-2 byte-level BPE, got ${JSON.stringify(json.normalizer)}`);
   }
   const pre = json.pre_tokenizer;
-  if (!isObject(pre) || pre.type !== 'ByteLevel') {
-    const got = isObject(pre) ? pre.type : pre;
+  if (!isJsonObject(pre) || pre.type !== 'ByteLevel') {
+    const got = isJsonObject(pre) ? pre.type : pre;
     throw new ModelFileError(`${file}: pre_tokenizer.type must be ByteLevel (GPT-2 byte-level BPE), got ${JSON.stringify(got)}`);
   }
   if (pre.add_prefix_space === true) throw new ModelFileError(`${file}: pre_tokenizer.add_prefix_space=true is not supported`);
   if (pre.use_regex === false) throw new ModelFileError(`${file}: pre_tokenizer.use_regex=false is not supported`);
   const model = json.model;
-  if (!isObject(model)) throw new ModelFileError(`${file}: expected a "model" object`);
+  if (!isJsonObject(model)) throw new ModelFileError(`${file}: expected a "model" object`);
   if (model.type !== undefined && model.type !== 'BPE') {
     throw new ModelFileError(`${file}: model.type must be BPE, got ${JSON.stringify(model.type)}`);
   }
@@ -154,7 +138,7 @@ function checkSameAsPair(files: TokenizerFiles, vocab: Map<string, number>, merg
   const differ = (file: string, what: string) =>
     new ModelFileError(`tokenizer.json and ${file} are not the same tokenizer: ${what}; remove the one that does not belong to the model`);
   if (files['vocab.json'] !== undefined) {
-    const other = parseVocab(parseJson(files['vocab.json'], 'vocab.json'), 'vocab.json');
+    const other = parseVocab(parseJsonObject(files['vocab.json'], 'vocab.json'), 'vocab.json');
     for (const [token, id] of vocab) {
       const otherId = other.get(token);
       if (otherId !== id) {
@@ -175,7 +159,7 @@ function checkSameAsPair(files: TokenizerFiles, vocab: Map<string, number>, merg
 
 /** Parses the files, preferring tokenizer.json, and gathers vocab, merges and added/special tokens. */
 export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
-  const config = files['tokenizer_config.json'] !== undefined ? parseJson(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
+  const config = files['tokenizer_config.json'] !== undefined ? parseJsonObject(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
   if (config.add_prefix_space === true) throw new ModelFileError('tokenizer_config.json: add_prefix_space=true is not supported');
 
   let vocab: Map<string, number>;
@@ -184,18 +168,18 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   let source: TokenizerSpec['source'];
 
   if (files['tokenizer.json'] !== undefined) {
-    const json = parseJson(files['tokenizer.json'], 'tokenizer.json');
+    const json = parseJsonObject(files['tokenizer.json'], 'tokenizer.json');
     checkTokenizerJson(json);
-    const model = json.model as Json;
+    const model = json.model as JsonObject;
     vocab = parseVocab(model.vocab, 'tokenizer.json: model.vocab');
     merges = (model.merges as unknown[]).map((m, i) => parseMerge(m, `tokenizer.json: model.merges[${i}]`));
     const list = json.added_tokens ?? [];
     if (!Array.isArray(list)) throw new ModelFileError('tokenizer.json: added_tokens must be an array');
-    list.forEach((t, i) => added.push(parseAddedToken(t, isObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
+    list.forEach((t, i) => added.push(parseAddedToken(t, isJsonObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
     source = 'tokenizer.json';
     checkSameAsPair(files, vocab, merges);
   } else if (files['vocab.json'] !== undefined && files['merges.txt'] !== undefined) {
-    vocab = parseVocab(parseJson(files['vocab.json'], 'vocab.json'), 'vocab.json');
+    vocab = parseVocab(parseJsonObject(files['vocab.json'], 'vocab.json'), 'vocab.json');
     merges = parseMergesTxt(files['merges.txt']);
     source = 'merges.txt';
   } else {
@@ -205,7 +189,7 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
 
   // Added tokens saved by transformers in tokenizer_config.json (the only place the vocab.json form keeps them).
   const decoder = config.added_tokens_decoder ?? {};
-  if (!isObject(decoder)) throw new ModelFileError('tokenizer_config.json: added_tokens_decoder must be an object');
+  if (!isJsonObject(decoder)) throw new ModelFileError('tokenizer_config.json: added_tokens_decoder must be an object');
   for (const [id, entry] of Object.entries(decoder)) {
     const token = parseAddedToken(entry, Number(id), `tokenizer_config.json: added_tokens_decoder["${id}"]`);
     if (!added.some((t) => t.content === token.content)) added.push(token);

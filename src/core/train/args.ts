@@ -1,5 +1,6 @@
 // Training arguments under Hugging Face TrainingArguments / run_clm.py names, with their defaults, so that a
 // `Trainer` user's settings mean the same thing here. Only what GPT-2 Studio implements is listed.
+import { UserError } from '../errors';
 
 export const LR_SCHEDULES = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
 export type LrSchedule = (typeof LR_SCHEDULES)[number];
@@ -66,7 +67,7 @@ export const DEFAULT_ARGS: TrainingArguments = {
   gradient_checkpointing: null,
 };
 
-export class SettingsError extends Error {}
+export class SettingsError extends UserError {}
 
 /** Fills defaults and checks every value, naming the setting and what was expected. */
 export function resolveArgs(partial: Partial<TrainingArguments>): TrainingArguments {

@@ -1,18 +1,21 @@
 // Checkpoints and model files are streamed tensor by tensor (no whole copy of the weights or the optimizer state
 // in memory), and the embedding gradient's scatter-add frees what it allocates on every path.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { GPT2 } from '../gpt2/model';
 import { parseSafetensors, safetensorsStream, writeSafetensors } from '../io/safetensors';
-import { fileBytes, tensorsFile } from '../io/export';
+import { tensorsFile } from '../io/export';
+import { fileBytes } from '../io/files';
 import { writeFolderAtomic } from '../../node/files';
 import { loadReference } from '../../../test/reference';
 import { Trainer, addRows } from './trainer';
 import { resolveArgs } from './args';
+import { tempDirs } from '../../../test/tmp';
+
+const tmp = tempDirs('gpt2-studio-stream-');
 
 const ref = loadReference('tiny-gpt2-v512');
 const data = { blocks: ref.blocks, blockSize: ref.run.block_size, train: [0, 1, 2, 3], validation: [] };
@@ -38,7 +41,7 @@ describe.each(['wasm', 'cpu'])('streamed files on %s', (backend) => {
 
   it('a checkpoint written through the hook holds the moments and weights of its step', async () => {
     const m = GPT2.fromArrays(ref.config, ref.weights);
-    const dir = mkdtempSync(path.join(tmpdir(), 'gpt2-studio-stream-'));
+    const dir = tmp();
     const args = resolveArgs({ max_steps: 3, save_steps: 2, logging_steps: 1, per_device_train_batch_size: 2, learning_rate: 1e-3 });
     const copy = (src: Map<string, Float32Array>) => new Map([...src].map(([n, a]) => [n, a.slice()]));
     let moments = new Map<string, Float32Array>(), weights = new Map<string, Float32Array>();

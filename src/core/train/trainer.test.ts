@@ -6,6 +6,7 @@ import { initBackend } from '../backend';
 import { GPT2 } from '../gpt2/model';
 import { Trainer, TrainingStopped } from './trainer';
 import { resolveArgs } from './args';
+import { DataError } from '../data';
 import { loadReference, maxAbsDiff } from '../../../test/reference';
 
 const ref = loadReference('tiny-gpt2-v512');
@@ -57,6 +58,16 @@ describe('Trainer (wasm)', () => {
     const after = await params(m);
     for (const [n, v] of before) if (n !== 'ln_f.weight') expect(maxAbsDiff(after.get(n)!, v), n).toBe(0);
     t.dispose(); m.dispose();
+  });
+
+  it('refuses blocks past the end of truncated data instead of training on zeros', () => {
+    const m = GPT2.fromArrays(ref.config, ref.weights);
+    const T = data.blockSize;
+    const short = { ...data, blocks: data.blocks.subarray(0, 3 * T + 5) };
+    const err = (() => { try { new Trainer(m, short, resolveArgs({ max_steps: 1 }), 'wasm'); return null; } catch (e) { return e as Error; } })();
+    expect(err).toBeInstanceOf(DataError);
+    expect(err!.message).toBe(`the dataset: block 3 is named but only 3 blocks of ${T} tokens are there (${3 * T + 5} tokens): the blocks are truncated`);
+    m.dispose();
   });
 
   it('keeps the tensor count flat over 200 steps', async () => {

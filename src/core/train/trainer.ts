@@ -12,19 +12,13 @@ import { createAdamW, type AdamW } from './adamw';
 import type { TrainingArguments } from './args';
 import { lrLambda, runLength } from './schedule';
 import { mixSeed, permutation } from '../random';
-import { jsonFile, type FolderFiles } from '../io/export';
-import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
-import { ModelFileError } from '../errors';
+import type { FolderFiles } from '../io/files';
+import { UserError } from '../errors';
+import { ACCUMULATORS, checkpointFiles, readCheckpoint, type AccumulatorName, type LogEntry, type TrainerSnapshot } from './checkpoint';
+import { checkBlockDataset, type BlockDataset } from '../data/blocks';
 
-/** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
-export interface BlockDataset {
-  blocks: Int32Array;
-  blockSize: number;
-  train: number[];
-  validation: number[];
-}
 
-export type LogEntry = Record<string, number | string>;
+export type { LogEntry };
 
 export interface Progress {
   step: number;
@@ -45,14 +39,15 @@ export interface TrainerHooks {
    * files are streams of the optimizer's live state: write them before this promise resolves (training waits).
    */
   onCheckpoint?(name: string, files: FolderFiles, remove: string[]): Promise<void>;
-  /** Something the user should know that is not an error (e.g. a skipped non-finite step). */
-  onWarning?(message: string): void;
+  /**
+   * Something the user should know that is not an error (e.g. a skipped non-finite step), in English; a divergence
+   * also comes as data, for a host that words it in its own language.
+   */
+  onWarning?(message: string, divergence?: Divergence): void;
 }
 
-export class TrainingStopped extends Error {}
-
-/** The files of a checkpoint that `Trainer.restore` reads, besides the model folder. */
-export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'];
+/** A run the trainer ended itself (e.g. the loss stayed non-finite): the message says where to resume from. */
+export class TrainingStopped extends UserError {}
 
 /**
  * table[ids[i]] += rows[i] for every i; returns the result (the table itself, updated in place, on host backends
@@ -76,8 +71,24 @@ async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
   try { return (await packed.data()) as Float32Array; } finally { packed.dispose(); }
 }
 
+/**
+ * A run diverges when its logged loss stays above FACTOR times the loss of its first step for LOGS logs in a row:
+ * training goes on (as Trainer's does) and the weights are saved as usual, but the user is told, once.
+ */
+const DIVERGENCE = { factor: 2, logs: 3 };
+
+/** What the divergence warning says: at which step, the loss against its start, and the learning rate to lower. */
+export interface Divergence { step: number; loss: number; startLoss: number; factor: number; logs: number; learningRate: number }
+
+/** The divergence warning in English (the CLI's stderr, the page's English). */
+export function divergenceMessage(d: Divergence): string {
+  const n = (x: number) => x.toPrecision(3);
+  return `step ${d.step}: the loss (${n(d.loss)}) has stayed above ${d.factor}× its starting value (${n(d.startLoss)}) for ${d.logs} logs: ` +
+    `training is diverging, most likely because learning_rate ${d.learningRate} is too high; lower it and train again`;
+}
+
 /** Device-side running sums, read once per logging step. */
-type Accumulators = Record<'loss' | 'applied' | 'totalLoss' | 'totalApplied' | 'badRun' | 'gradNorm', tf.Scalar>;
+type Accumulators = Record<AccumulatorName, tf.Scalar>;
 
 export class Trainer {
   readonly optimizer: AdamW;
@@ -94,10 +105,16 @@ export class Trainer {
   private elapsed = 0;
   private tokensSeen = 0;
   private checkpoints: string[] = [];
+  /** The first step's loss, on the device until the first log reads it, then its value. */
+  private firstLoss: tf.Scalar | null = null;
+  private startLoss: number | null = null;
+  /** Logs in a row with the loss far above startLoss. */
+  private logsAboveStart = 0;
 
   constructor(readonly model: GPT2, readonly data: BlockDataset, readonly args: TrainingArguments, readonly backend: string, readonly hooks: TrainerHooks = {}) {
     const a = args;
     if (data.train.length === 0) throw new Error('the dataset has no training blocks');
+    checkBlockDataset(data);
     this.optimizer = createAdamW({ beta1: a.adam_beta1, beta2: a.adam_beta2, epsilon: a.adam_epsilon, weightDecay: a.weight_decay, maxGradNorm: a.max_grad_norm });
     ({ stepsPerEpoch: this.stepsPerEpoch, maxSteps: this.maxSteps, warmup: this.warmup } = runLength(data.train.length, a));
     this.acc = tf.tidy(() => ({ loss: tf.scalar(0), applied: tf.scalar(0), totalLoss: tf.scalar(0), totalApplied: tf.scalar(0), badRun: tf.scalar(0), gradNorm: tf.scalar(0) }));
@@ -180,6 +197,7 @@ export class Trainer {
       }
     }
     const { gradNorm, applied } = this.optimizer.apply(this.trainable, grads!, this.learningRate(s), stepLoss!);
+    if (s === 0) this.firstLoss = stepLoss!.clone();
     const prev = this.acc;
     this.acc = tf.tidy(() => {
       const kept = tf.where(applied.cast('bool'), stepLoss!, tf.scalar(0)) as tf.Scalar;
@@ -197,18 +215,35 @@ export class Trainer {
     const step = this.globalStep, epoch = this.epoch, lr = this.learningRate(step);
     const sinceLog = step - (this.lastLogStep ?? 0);
     this.lastLogStep = step;
-    const read = readScalars([this.acc.loss, this.acc.applied, this.acc.gradNorm, this.acc.badRun]);
+    const first = this.firstLoss;
+    this.firstLoss = null;
+    const read = readScalars([this.acc.loss, this.acc.applied, this.acc.gradNorm, this.acc.badRun, ...(first ? [first] : [])]);
+    first?.dispose();
     this.resetLogAccumulators();
     this.enqueue(async () => {
-      const [lossSum, applied, gradNorm, badRun] = await read;
+      const [lossSum, applied, gradNorm, badRun, start] = await read;
+      if (start !== undefined) this.startLoss = start;
       if (applied < sinceLog) this.hooks.onWarning?.(`step ${step}: ${sinceLog - applied} of the last ${sinceLog} steps had a non-finite loss or gradient; their updates were skipped`);
       if (badRun >= 3) {
         const last = this.checkpoints.at(-1);
         this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row; ` +
           (last ? `resume from ${last} (the last good checkpoint) with a lower learning rate` : 'lower the learning rate (checkpoints written before are intact)')));
       }
-      this.log({ loss: applied > 0 ? lossSum / applied : NaN, grad_norm: gradNorm, learning_rate: lr, epoch, step });
+      const loss = applied > 0 ? lossSum / applied : NaN;
+      this.log({ loss, grad_norm: gradNorm, learning_rate: lr, epoch, step });
+      this.watchDivergence(step, loss);
     });
+  }
+
+  /** Warns once the loss has stayed far above its start for DIVERGENCE.logs logs, naming the learning rate. */
+  private watchDivergence(step: number, loss: number): void {
+    // A run resumed from a checkpoint starts from its first logged loss.
+    this.startLoss ??= Number(this.logHistory.find((e) => 'loss' in e)?.loss);
+    const start = this.startLoss;
+    this.logsAboveStart = loss > DIVERGENCE.factor * start ? this.logsAboveStart + 1 : 0;
+    if (this.logsAboveStart !== DIVERGENCE.logs) return;
+    const d: Divergence = { step, loss, startLoss: start, ...DIVERGENCE, learningRate: this.args.learning_rate };
+    this.hooks.onWarning?.(divergenceMessage(d), d);
   }
 
   private lastLogStep: number | null = null;
@@ -340,32 +375,22 @@ export class Trainer {
   }
 
   /**
-   * The files of `checkpoint-{step}/` beyond the model folder: AdamW's moments, the scheduler, where the data stands
-   * (all randomness derives from the seed and the step), the state and the arguments. optimizer.safetensors streams
-   * the live moments: write it before the next step.
+   * The files of `checkpoint-{step}/` beyond the model folder (./checkpoint.ts). optimizer.safetensors streams the
+   * live moments: write it before the next step.
    */
   async checkpointFiles(): Promise<FolderFiles> {
     await this.pending;
-    const [loss, applied, totalLoss, totalApplied, badRun, gradNorm] = await readScalars(Object.values(this.acc));
-    const files: FolderFiles = new Map();
-    const opt = await this.optimizer.exportState();
-    // Streamed from the optimizer's own arrays when the hook writes it (twice the model's size: never copied whole).
-    const moments = new Map<string, TensorToWrite>();
-    for (const [n, t] of this.trainable) {
-      const m = opt.m.get(n), v = opt.v.get(n);
-      if (!m || !v) continue;
-      moments.set('exp_avg.' + n, { shape: t.shape, data: () => [m] });
-      moments.set('exp_avg_sq.' + n, { shape: t.shape, data: () => [v] });
-    }
-    files.set('optimizer.safetensors', safetensorsStream(moments, { step: String(opt.step) }));
-    files.set('scheduler.json', jsonFile({ last_epoch: this.globalStep, lr_scheduler_type: this.args.lr_scheduler_type, warmup_steps: this.warmup, max_steps: this.maxSteps }));
-    files.set('rng_state.json', jsonFile({ seed: this.args.seed, note: 'data order and dropout derive from (seed, epoch) and (seed, micro-batch)' }));
-    files.set('trainer_state.json', jsonFile({
-      ...this.trainerState(),
-      gpt2_studio: { accumulators: { loss, applied, totalLoss, totalApplied, badRun, gradNorm }, last_log_step: this.lastLogStep, elapsed: this.elapsed, tokens_seen: this.tokensSeen },
-    }));
-    files.set('training_args.json', jsonFile(this.args));
-    return files;
+    const values = await readScalars(ACCUMULATORS.map((k) => this.acc[k]));
+    const snapshot: TrainerSnapshot = {
+      globalStep: this.globalStep, logHistory: this.logHistory, lastLogStep: this.lastLogStep, elapsed: this.elapsed, tokensSeen: this.tokensSeen,
+      accumulators: Object.fromEntries(ACCUMULATORS.map((k, i) => [k, values[i]])) as TrainerSnapshot['accumulators'],
+      optimizer: await this.optimizer.exportState(),
+    };
+    return checkpointFiles(snapshot, { args: this.args, warmup: this.warmup, maxSteps: this.maxSteps, trainerState: this.trainerState(), shapes: this.shapes() });
+  }
+
+  private shapes(): Map<string, number[]> {
+    return new Map([...this.trainable].map(([n, t]) => [n, t.shape]));
   }
 
   private async saveCheckpoint(): Promise<void> {
@@ -387,26 +412,23 @@ export class Trainer {
 
   /**
    * Continues from a checkpoint's files, CHECKPOINT_STATE_FILES (the model's weights are loaded by the caller from
-   * the same folder). The optimizer takes the moments over from the file's bytes: no second copy.
+   * the same folder). Everything is read and checked before anything changes: a damaged file leaves the trainer as it
+   * was. The optimizer takes the moments over from the file's bytes: no second copy.
    */
   restore(files: Map<string, Uint8Array>): void {
-    const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(`${f}: missing (a checkpoint-N folder written by training holds ${CHECKPOINT_STATE_FILES.join(' and ')})`); })();
-    const state = JSON.parse(new TextDecoder().decode(need('trainer_state.json')));
-    const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
-    const shapes = new Map([...this.trainable].map(([n, t]) => [n, t.shape]));
-    const moments = (prefix: string) => new Map([...shapes.keys()].map((n) => [n, opt.float32(prefix + n)]));
-    this.optimizer.importState({ step: Number(opt.metadata.step), m: moments('exp_avg.'), v: moments('exp_avg_sq.') }, shapes);
-    this.globalStep = state.global_step;
-    this.logHistory = state.log_history;
-    const x = state.gpt2_studio;
+    const s = readCheckpoint(files, this.shapes());
+    this.optimizer.importState(s.optimizer, this.shapes());
+    this.globalStep = s.globalStep;
+    this.logHistory = s.logHistory;
     for (const t of Object.values(this.acc)) t.dispose();
-    this.acc = tf.tidy(() => Object.fromEntries(Object.entries(x.accumulators as Record<string, number>).map(([k, v]) => [k, tf.scalar(v)]))) as unknown as Accumulators;
-    this.lastLogStep = x.last_log_step;
-    this.elapsed = x.elapsed;
-    this.tokensSeen = x.tokens_seen;
+    this.acc = tf.tidy(() => Object.fromEntries(ACCUMULATORS.map((k) => [k, tf.scalar(s.accumulators[k])]))) as Accumulators;
+    this.lastLogStep = s.lastLogStep;
+    this.elapsed = s.elapsed;
+    this.tokensSeen = s.tokensSeen;
   }
 
   dispose(): void {
+    this.firstLoss?.dispose();
     this.optimizer.dispose();
     for (const t of Object.values(this.acc)) t.dispose();
   }

@@ -2,7 +2,8 @@
 // A small typed catalog rather than an i18n library: two languages, every message a string or a function of typed
 // values, and TypeScript refuses a language that lacks a message or takes other values. Numbers and dates are not
 // written here: they go through Intl (format.ts).
-import type { BackendChoice } from '../../worker/protocol';
+import type { BackendChoice, Divergence } from '../../worker/protocol';
+import { divergenceMessage } from '../../core/train/trainer';
 import type { TrainingStatus } from '../useTraining';
 
 /** A form field's label (its accessible name) and the hint beneath it. */
@@ -132,6 +133,18 @@ export const en = {
     samples: 'Samples',
     samplesHint: 'A greedy continuation of the sample prompt appears after evaluations.',
     sampleStep: (step: number) => `step ${step}`,
+    // The core's own sentence, as the CLI prints it.
+    divergence: (d: Divergence): string => divergenceMessage(d),
+  },
+  savedRun: {
+    label: 'Saved run',
+    unreadable: (problem: string) => `A run saved in this browser cannot be continued: ${problem}.`,
+    delete: 'Delete saved run',
+    runOf: 'A run of ',
+    savedAt: (step: string, max: string, checkpoint: string, date: string) => ` was saved at step ${step} of ${max} (${checkpoint}, ${date}).`,
+    continue: 'Continue saved run',
+    discard: 'Discard saved run',
+    loading: ' Loading the checkpoint…',
   },
   fineTuning: {
     legend: 'Fine-tuning',
