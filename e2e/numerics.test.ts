@@ -58,7 +58,8 @@ describe.each(BACKENDS)('GPT-2 numerics in Chromium on %s', (backend) => {
 
   it('starts the requested backend (initBackend report and tf.getBackend())', () => {
     expect(summary.error).toBeUndefined();
-    expect(summary.report).toEqual({ backend, skipped: [] });
+    // wasm also reports its thread count (the page's Backend note shows it).
+    expect(summary.report).toEqual(backend === 'wasm' ? { backend, skipped: [], threads: expect.any(Number) } : { backend, skipped: [] });
     expect(summary.tfBackend).toBe(backend);
     expect(summary.info.crossOriginIsolated).toBe(true);
     // Cross-origin isolation (vite.config.ts's headers) gives SharedArrayBuffer: the threaded build must load.
