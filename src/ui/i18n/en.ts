@@ -71,6 +71,13 @@ export const en = {
     left: (time: string) => `${time} left`,
     badField: (text: string, example: string) => `Model: "${text}" is neither a Hugging Face repo id (like ${example}) nor a URL (https://… or /…)`,
     emptyField: (example: string) => `Model: enter a Hugging Face repo id (like ${example}) or a URL`,
+    known: 'Known models',
+    choose: 'Choose…',
+    builtin: (name: string, size: string) => `${name}: built in, ${size}, works offline`,
+    hubModel: (id: string, parameters: string, size: string) => `${id}: ${parameters} parameters, ${size} download`,
+    newSize: 'New GPT-2 size',
+    sizeOption: (name: string, parameters: string) => `${name}: ${parameters} parameters`,
+    fromScratch: 'New model from scratch',
   },
   card: {
     label: 'Model card',

@@ -62,6 +62,13 @@ export const es: Messages = {
     left: (time) => `quedan ${time}`,
     badField: (text, example) => `Modelo: «${text}» no es un id de repositorio de Hugging Face (como ${example}) ni una URL (https://… o /…)`,
     emptyField: (example) => `Modelo: escribe un id de repositorio de Hugging Face (como ${example}) o una URL`,
+    known: 'Modelos conocidos',
+    choose: 'Elige…',
+    builtin: (name, size) => `${name}: incluido, ${size}, funciona sin conexión`,
+    hubModel: (id, parameters, size) => `${id}: ${parameters} parámetros, descarga de ${size}`,
+    newSize: 'Tamaño de un GPT-2 nuevo',
+    sizeOption: (name, parameters) => `${name}: ${parameters} parámetros`,
+    fromScratch: 'Modelo nuevo desde cero',
   },
   card: {
     label: 'Ficha del modelo',
