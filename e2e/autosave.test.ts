@@ -25,7 +25,7 @@ let h: Harness;
 const tmp = mkdtempSync(path.join(tmpdir(), 'autosave-e2e-'));
 const contexts: E2EPage[] = [];
 
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const p of contexts) await p.close();
   await h?.close();
@@ -131,8 +131,11 @@ function damage(page: Page, file: string, op: { truncate: number } | { write: st
 
 describe('autosave in the browser', () => {
   it('two tabs train two runs apart: neither offers or deletes the live run of the other, a closed tab\'s run continues with its own settings', async () => {
+    // A's run is long enough that Pause, clicked at once, lands before its end even on a loaded machine (40 steps
+    // of the tiny model have finished before the click took effect).
+    const stepsA = 120, lastA = stepsA - 5;
     const a = await openStudio();
-    await addDataset(a, { 'Block size': '32', 'Max steps': '40', 'Save steps': '5', 'Learning rate': '1e-3' });
+    await addDataset(a, { 'Block size': '32', 'Max steps': String(stepsA), 'Save steps': '5', 'Learning rate': '1e-3' });
     // A's run is paused at once (the tiny model trains in moments) and saved by hand: a live run with a checkpoint,
     // which a second tab opened meanwhile does not offer.
     await a.button('Start training').click();
@@ -149,7 +152,7 @@ describe('autosave in the browser', () => {
     await finish(a);
     await finish(b);
     await a.shot('autosave-1-tab-a');
-    expect(await a.page.getByRole('status').filter({ hasText: "Saved checkpoint-35 in this browser's storage." }).count()).toBe(1);
+    expect(await a.page.getByRole('status').filter({ hasText: `Saved checkpoint-${lastA} in this browser's storage.` }).count()).toBe(1);
     expect(await b.page.getByRole('status').filter({ hasText: "Saved checkpoint-15 in this browser's storage." }).count()).toBe(1);
 
     // Two folders, each holding its own run's checkpoints, each file naming its run.
@@ -158,13 +161,13 @@ describe('autosave in the browser', () => {
     expect(ids).toHaveLength(2);
     const [idA, idB] = ids; // made in this order: ids begin with the time
     // (The page keeps the latest checkpoint of a run: save_total_limit 1.)
-    expect(checkpointsOf(files, idA)).toEqual(['checkpoint-35']);
+    expect(checkpointsOf(files, idA)).toEqual([`checkpoint-${lastA}`]);
     expect(checkpointsOf(files, idB)).toEqual(['checkpoint-15']);
-    for (const [id, maxSteps] of [[idA, 40], [idB, 20]] as const) {
+    for (const [id, maxSteps] of [[idA, stepsA], [idB, 20]] as const) {
       expect(JSON.parse(await readStored(a.page, `${id}/run.json`))).toMatchObject({ id, maxSteps });
       expect(JSON.parse(await readStored(a.page, `${id}/dataset.json`)).run).toBe(id);
     }
-    expect(JSON.parse(await readStored(a.page, `${idA}/checkpoint-35/COMPLETE`)).run).toBe(idA);
+    expect(JSON.parse(await readStored(a.page, `${idA}/checkpoint-${lastA}/COMPLETE`)).run).toBe(idA);
     expect(JSON.parse(await readStored(a.page, `${idB}/checkpoint-15/COMPLETE`)).run).toBe(idB);
 
     // Both tabs still hold their runs: a third tab offers neither. Once A is closed, its run is offered there.
@@ -174,15 +177,15 @@ describe('autosave in the browser', () => {
     await a.page.close();
     await reload(c);
     await expect.poll(() => banners(c).allTextContents(), { timeout: 60_000 })
-      .toEqual([expect.stringMatching(/saved at step 35 of 40 \(checkpoint-35,/)]);
+      .toEqual([expect.stringMatching(new RegExp(`saved at step ${lastA} of ${stepsA} \\(checkpoint-${lastA},`))]);
     await c.chooseBackend('wasm', 'WebAssembly');
     await c.shot('autosave-2-offered-after-close');
     await c.button('Continue saved run').click();
     await finish(c);
-    // A's run with A's blocks of 32: the five steps left, on the history of the first 35.
+    // A's run with A's blocks of 32: the five steps left, on the history of the ones before.
     expect(await c.page.locator('dl[aria-label="Dataset statistics"]').textContent()).toContain('× 32');
-    expect((await c.logRows()).map((r) => r[0])).toEqual(Array.from({ length: 40 }, (_, i) => String(i + 1)));
-    expect(await c.page.getByRole('region', { name: 'Model card' }).getByRole('heading').textContent()).toBe(`checkpoint-35 of ${MODEL}`);
+    expect((await c.logRows()).map((r) => r[0])).toEqual(Array.from({ length: stepsA }, (_, i) => String(i + 1)));
+    expect(await c.page.getByRole('region', { name: 'Model card' }).getByRole('heading').textContent()).toBe(`checkpoint-${lastA} of ${MODEL}`);
 
     // B's run, offered once B is closed, is the only one a fourth tab deletes; C's continued run stays.
     await b.page.close();

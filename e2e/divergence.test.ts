@@ -12,7 +12,7 @@ let h: Harness;
 let p: E2EPage | undefined;
 const tmp = mkdtempSync(path.join(tmpdir(), 'divergence-e2e-'));
 
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   await p?.close();
   await h?.close();

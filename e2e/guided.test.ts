@@ -17,7 +17,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 let h: Harness;
 const contexts: BrowserContext[] = [];
 const tmp = mkdtempSync(path.join(tmpdir(), 'guided-e2e-'));
-beforeAll(async () => { h = await startHarness(); });
+beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await h?.close();

@@ -25,6 +25,7 @@ let trainedAdapter = '';
 const tmp = mkdtempSync(path.join(tmpdir(), 'lora-e2e-'));
 
 beforeAll(async () => {
+  // The dev server: the reference runs below use e2e/pages/lora.html, a test page that imports the core.
   h = await startHarness();
   p = await h.open(`/?model=${MODEL}`);
 });

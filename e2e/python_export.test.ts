@@ -21,7 +21,7 @@ let h: Harness;
 let p: E2EPage;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness('preview');
   p = await h.open(`/?model=${MODEL}`);
 });
 afterAll(async () => {
