@@ -137,7 +137,9 @@ describe('the studio survives faults', () => {
 
   it('a tab reloaded mid-run resumes from its autosave with the results of an uninterrupted run', async () => {
     const s = await openStudio('wasm', 'WebAssembly');
-    const steps = 40;
+    // Long enough that the reload lands mid-run on a fast or a loaded machine (40 steps could end before the page
+    // read its progress after checkpoint-10).
+    const steps = 200;
     // Dropout off and blocks in order: the run is exactly repeatable, so the two runs must agree to the last bit.
     await addDataset(s, { ...SETTINGS, 'Batch size': '2', 'Max steps': String(steps), 'Eval steps': '10', 'Save steps': '10', Dropout: '0', 'Learning rate': '1e-3' });
     await s.page.getByRole('checkbox', { name: 'Shuffle' }).uncheck();
@@ -156,7 +158,7 @@ describe('the studio survives faults', () => {
     expect(atReload).toBeLessThan(steps); // mid-run
     await s.page.reload();
     const banner = s.page.getByRole('region', { name: 'Saved run' });
-    await expect.poll(() => banner.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`saved at step (10|20|30) of ${steps} \\(checkpoint-`));
+    await expect.poll(() => banner.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`saved at step \\d+0 of ${steps} \\(checkpoint-`));
     await s.page.getByRole('region', { name: 'Model card' }).getByRole('heading', { name: MODEL }).waitFor({ timeout: 60_000 });
     await s.chooseBackend('wasm', 'WebAssembly');
     await s.p.screenshot('faults-6-reloaded');
