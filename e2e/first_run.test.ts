@@ -4,28 +4,23 @@
 // All of it under the built page's Content-Security-Policy (issue 11), which must report nothing. Then the hub,
 // out of reach, is named as such with what works offline. The same build from a plain static server (no COOP/COEP)
 // starts every backend and says that wasm runs single-threaded there.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { REPO_ROOT } from '../test/fixtures';
+import { cliStdout } from '../test/cli';
 import { BUILTIN_MODEL } from '../src/known_models';
 import { groupTexts } from '../src/core/data';
 
-const run = promisify(execFile);
 const BUILTIN_DIR = path.join(REPO_ROOT, 'public', BUILTIN_MODEL.path);
 const SAMPLE = path.join(REPO_ROOT, 'public', 'samples', 'spamassassin-easy-ham.mbox');
 const BLOCK = 64, VALIDATION_PERCENT = 10;
 const tmp = mkdtempSync(path.join(tmpdir(), 'first-run-e2e-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const gpt2Studio = async (...args: string[]) =>
-  (await run('node', [path.join(REPO_ROOT, 'bin/gpt2-studio.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 })).stdout;
 
 /** The studio's Web Worker (not the wasm pthreads, which are blob: workers). */
 const studioWorker = (page: Page) => page.workers().find((w) => w.url().includes('/assets/worker-'))!;
@@ -100,12 +95,12 @@ describe('first run, offline, on the production build (vite preview)', () => {
     for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(zip.bytes)))) writeFileSync(path.join(dir, name), bytes);
     // The held-out text: the last VALIDATION_PERCENT% of the blocks, which the page kept out of training.
     const all = path.join(tmp, 'sample.u16');
-    await gpt2Studio('tokenize', '--model_name_or_path', BUILTIN_DIR, '--train_file', SAMPLE, '--out', all);
+    await cliStdout(['tokenize', '--model_name_or_path', BUILTIN_DIR, '--train_file', SAMPLE, '--out', all]);
     const { blocks, numBlocks } = groupTexts(new Uint16Array(readFileSync(all).buffer.slice(0)), BLOCK);
     const held = Math.max(1, Math.round((numBlocks * VALIDATION_PERCENT) / 100));
     const heldFile = path.join(tmp, 'held-out.u16');
     writeFileSync(heldFile, new Uint16Array(blocks.subarray((numBlocks - held) * BLOCK, numBlocks * BLOCK)));
-    const loss = async (model: string) => JSON.parse(await gpt2Studio('eval', '--model_name_or_path', model, '--tokens_file', heldFile, '--block_size', String(BLOCK))).eval_loss as number;
+    const loss = async (model: string) => JSON.parse(await cliStdout(['eval', '--model_name_or_path', model, '--tokens_file', heldFile, '--block_size', String(BLOCK)])).eval_loss as number;
     const [builtin, exported] = [await loss(BUILTIN_DIR), await loss(dir)];
     console.log(`held-out sample text (${held} blocks of ${BLOCK}): built-in ${builtin.toFixed(3)}, fine-tuned in the page ${exported.toFixed(3)}`);
     expect(exported).toBeLessThan(builtin - 0.1);

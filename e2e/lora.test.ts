@@ -2,18 +2,16 @@
 // lora.test.ts), and the studio on wasm with the tiny fixture model: the user picks LoRA with its r and alpha,
 // trains, and exports the adapter (PEFT's files, which the CLI loads on the base model) and then the merged model
 // (which the CLI evaluates as the base with the adapter). Screenshots go to e2e/artifacts/lora-*.png.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
-import { fixture, REPO_ROOT } from '../test/fixtures';
+import { fixture } from '../test/fixtures';
+import { cliStdout } from '../test/cli';
 import { parseSafetensors } from '../src/core/io/safetensors';
 
-const run = promisify(execFile);
 const MODEL = '/fixtures/models/tiny-gpt2-v512';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
 const TOKENS = fixture('emails', 'dev', 'gpt2-v512.u16');
@@ -37,9 +35,7 @@ afterAll(async () => {
 
 /** The CLI's eval_loss of a folder (with an adapter, when given) on the fixture's tokens. */
 async function cliEval(...flags: string[]): Promise<number> {
-  const { stdout } = await run('node', [path.join(REPO_ROOT, 'bin/gpt2-studio.mjs'), 'eval', ...flags, '--tokens_file', TOKENS, '--block_size', '32'],
-    { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
-  return JSON.parse(stdout).eval_loss;
+  return JSON.parse(await cliStdout(['eval', ...flags, '--tokens_file', TOKENS, '--block_size', '32'])).eval_loss;
 }
 
 function unzipTo(bytes: Buffer, name: string): { dir: string; files: string[] } {

@@ -5,8 +5,6 @@
 // (SwiftShader here, so tiny batches), a longer run on wasm with pause/resume and samples, generation with token
 // tooltips and the side-by-side, the exported zip evaluated by the CLI, the log download, and the checkpoint
 // offered again after a reload. Screenshots of each state go to e2e/artifacts/studio-*.png.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,11 +12,11 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
-import { fixture, REPO_ROOT } from '../test/fixtures';
+import { fixture } from '../test/fixtures';
+import { cliStdout } from '../test/cli';
 import { readModelFolder } from '../src/core/io/model_folder';
 import { dirSource } from '../src/node/fs_source';
 
-const run = promisify(execFile);
 const MODEL = '/fixtures/models/tiny-gpt2';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
 const TOKENS = fixture('emails', 'dev', 'gpt2.u16');
@@ -204,9 +202,7 @@ describe('GPT-2 Studio in Chromium', () => {
     const moved = [...exported.weights].filter(([n, w]) => w.some((x, i) => x !== original.weights.get(n)![i])).length;
     expect(moved).toBe(exported.weights.size);
     // ... and the CLI evaluates it.
-    const { stdout } = await run('node', [path.join(REPO_ROOT, 'bin/gpt2-studio.mjs'), 'eval', '--model_name_or_path', dir,
-      '--tokens_file', TOKENS, '--block_size', '32'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(await cliStdout(['eval', '--model_name_or_path', dir, '--tokens_file', TOKENS, '--block_size', '32']));
     expect(result.num_tokens).toBe(15040);
     expect(Number.isFinite(result.eval_loss)).toBe(true);
     expect(result.perplexity).toBeCloseTo(Math.exp(result.eval_loss), 6);

@@ -18,6 +18,13 @@ export function cli(args: string[], opts: { onStdout?: (chunk: string, kill: () 
   });
 }
 
+/** The stdout of a command that must succeed; when it does not, an error carrying its exit status and stderr. */
+export async function cliStdout(args: string[]): Promise<string> {
+  const r = await cli(args);
+  if (r.code !== 0) throw new Error(`gpt2-studio ${args.join(' ')} exited with ${r.code ?? r.signal}: ${r.stderr}`);
+  return r.stdout;
+}
+
 /** Flags of a reference run.json entry, as `gpt2-studio train` takes them. */
 export function runFlags(args: Record<string, number | string>): string[] {
   return Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
