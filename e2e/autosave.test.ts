@@ -10,26 +10,24 @@
 // The fixture model with 512 tokens on wasm; the files are inspected and damaged through the page's own
 // navigator.storage. Screenshots go to e2e/artifacts/autosave-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 
 const MODEL = '/fixtures/models/tiny-gpt2-v512';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
 const SETTINGS = { 'Validation %': '1', 'Batch size': '1', 'Logging steps': '1', 'Eval steps': '0', 'Sample every N evaluations': '0' };
 
 let h: Harness;
-const tmp = mkdtempSync(path.join(tmpdir(), 'autosave-e2e-'));
+const tmp = tempDirs('autosave-e2e-')();
 const contexts: E2EPage[] = [];
 
 beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const p of contexts) await p.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Page errors of the tabs opened here (the harness records those of the first page of each context). */

@@ -1,22 +1,19 @@
 // A run whose loss blows up (learning rate 1e6 on the tiny model): the studio finishes it as Trainer would and shows
 // the core's warning naming the learning rate, in the page's Warnings. Screenshot: e2e/artifacts/divergence.png.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 
 const MODEL = '/fixtures/models/tiny-gpt2-v512';
 let h: Harness;
 let p: E2EPage | undefined;
-const tmp = mkdtempSync(path.join(tmpdir(), 'divergence-e2e-'));
+const tmp = tempDirs('divergence-e2e-')();
 
 beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   await p?.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('a diverging run in the studio', () => {

@@ -9,12 +9,12 @@
 // - a folder dropped on the dataset drop zone adds its files, subfolders included.
 // Each test is its own page (its own browser context, so its own origin private file system). The fixture model with
 // 512 tokens keeps SwiftShader's WebGPU and WebGL quick. Screenshots go to e2e/artifacts/faults-*.png.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 
 const MODEL = '/fixtures/models/tiny-gpt2-v512';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
@@ -22,14 +22,13 @@ const MBOX = fixture('emails', 'dev', 'messages.mbox');
 const SETTINGS = { 'Validation %': '1', 'Block size': '32', 'Batch size': '1', 'Logging steps': '1', 'Eval steps': '0', 'Sample every N evaluations': '0' };
 
 let h: Harness;
-const tmp = mkdtempSync(path.join(tmpdir(), 'faults-e2e-'));
+const tmp = tempDirs('faults-e2e-')();
 const pages: E2EPage[] = [];
 
 beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const p of pages) await p.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A fresh studio with the fixture model loaded and `backend` running. */

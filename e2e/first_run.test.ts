@@ -4,14 +4,14 @@
 // All of it under the built page's Content-Security-Policy (issue 11), which must report nothing. Then the hub,
 // out of reach, is named as such with what works offline. The same build from a plain static server (no COOP/COEP)
 // starts every backend and says that wasm runs single-threaded there.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { REPO_ROOT } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 import { cliStdout } from '../test/cli';
 import { BUILTIN_MODEL } from '../src/known_models';
 import { groupTexts } from '../src/core/data';
@@ -19,8 +19,7 @@ import { groupTexts } from '../src/core/data';
 const BUILTIN_DIR = path.join(REPO_ROOT, 'public', BUILTIN_MODEL.path);
 const SAMPLE = path.join(REPO_ROOT, 'public', 'samples', 'spamassassin-easy-ham.mbox');
 const BLOCK = 64, VALIDATION_PERCENT = 10;
-const tmp = mkdtempSync(path.join(tmpdir(), 'first-run-e2e-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDirs('first-run-e2e-')();
 
 /** The studio's Web Worker (not the wasm pthreads, which are blob: workers). */
 const studioWorker = (page: Page) => page.workers().find((w) => w.url().includes('/assets/worker-'))!;

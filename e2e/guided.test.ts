@@ -1,14 +1,13 @@
 // The guided studio as people use it beyond the main story (e2e/studio.test.ts): in Spanish, by keyboard, on a
 // phone-sized screen, checked by axe-core in the idle, training and generated states, and with runs compared side by
-// side. One Chromium and dev server for the file; each test opens its own page.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+// side. One Chromium and one server of the production build for the file; each test opens its own page.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startHarness, studioControls, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 
 const MODEL = '/fixtures/models/tiny-gpt2';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
@@ -16,12 +15,11 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 let h: Harness;
 const contexts: BrowserContext[] = [];
-const tmp = mkdtempSync(path.join(tmpdir(), 'guided-e2e-'));
+const tmp = tempDirs('guided-e2e-')();
 beforeAll(async () => { h = await startHarness('preview'); });
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => {});
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A page in a new context with this locale (navigator.language) and viewport; its errors are collected. */

@@ -2,13 +2,13 @@
 // lora.test.ts), and the studio on wasm with the tiny fixture model: the user picks LoRA with its r and alpha,
 // trains, and exports the adapter (PEFT's files, which the CLI loads on the base model) and then the merged model
 // (which the CLI evaluates as the base with the adapter). Screenshots go to e2e/artifacts/lora-*.png.
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 import { cliStdout } from '../test/cli';
 import { parseSafetensors } from '../src/core/io/safetensors';
 
@@ -20,7 +20,7 @@ let h: Harness;
 let p: E2EPage;
 /** The adapter the first test exported. */
 let trainedAdapter = '';
-const tmp = mkdtempSync(path.join(tmpdir(), 'lora-e2e-'));
+const tmp = tempDirs('lora-e2e-')();
 
 beforeAll(async () => {
   // The dev server: the reference runs below use e2e/pages/lora.html, a test page that imports the core.
@@ -30,7 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** The CLI's eval_loss of a folder (with an adapter, when given) on the fixture's tokens. */

@@ -1,13 +1,11 @@
 // "Export for Python" in Chromium: a run on the fixture emails, paused, then the button's zip holds run_clm.sh with
 // real run_clm.py / TrainingArguments flags and the run's settings continued from the paused step, data files that
 // make the very blocks trained on, and the weights trained so far (the same as "Export model" gives).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 import { RUN_CLM_FLAGS, blocksOf, commandArgs, runClmBlocks } from '../test/run_clm';
 import { prepareDataset } from '../src/core/data';
 import { readTokenizer } from '../src/core/io/model_folder';
@@ -16,7 +14,7 @@ import { dirSource, openDataFile } from '../src/node/fs_source';
 
 const MODEL = '/fixtures/models/tiny-gpt2-v512';
 const MBOX = fixture('emails', 'dev', 'messages.mbox');
-const tmp = mkdtempSync(path.join(tmpdir(), 'python-export-e2e-'));
+const tmp = tempDirs('python-export-e2e-')();
 let h: Harness;
 let p: E2EPage;
 
@@ -27,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('Export for Python', () => {

@@ -5,14 +5,14 @@
 // (SwiftShader here, so tiny batches), a longer run on wasm with pause/resume and samples, generation with token
 // tooltips and the side-by-side, the exported zip evaluated by the CLI, the log download, and the checkpoint
 // offered again after a reload. Screenshots of each state go to e2e/artifacts/studio-*.png.
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHarness, studioControls, type E2EPage, type Harness } from './harness';
 import { fixture } from '../test/fixtures';
+import { tempDirs } from '../test/tmp';
 import { cliStdout } from '../test/cli';
 import { readModelFolder } from '../src/core/io/model_folder';
 import { dirSource } from '../src/node/fs_source';
@@ -27,7 +27,7 @@ let page: Page;
 type Controls = ReturnType<typeof studioControls>;
 let spin: Controls['spin'], button: Controls['button'], status: Controls['status'], setSettings: Controls['setSettings'];
 let chooseBackend: Controls['chooseBackend'], logRows: Controls['logRows'], download: Controls['download'];
-const tmp = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
+const tmp = tempDirs('studio-e2e-')();
 
 beforeAll(async () => {
   h = await startHarness('preview');
@@ -38,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.close();
   await h?.close();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Starts a run and waits for its end; returns the run's seconds. */
