@@ -89,10 +89,17 @@ describe('the studio in Spanish', () => {
     await s.page.setViewportSize({ width: 390, height: 844 });
     expect(await scrollsSideways(s.page)).toBe(false);
 
+    // A mistake in a file, found by the core in the worker, is said in Spanish too; the dataset read before is kept.
+    await s.page.getByLabel('Archivos de datos').setInputFiles({ name: 'vacio.csv', mimeType: 'text/csv', buffer: Buffer.from('text\n') });
+    await expect.poll(() => s.page.getByRole('alert').allTextContents()).toContain('vacio.csv: no se encontró ningún documento');
+    expect(await stats.textContent()).toContain('Documentos40');
+
     // "Avanzado" remembers that it was opened, over the reload below.
     await s.page.getByRole('button', { name: 'Avanzado' }).click();
     await s.page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
     expect(await s.page.getAttribute('html', 'lang')).toBe('en');
+    // The same mistake, worded again in the new language.
+    await expect.poll(() => s.page.getByRole('alert').allTextContents()).toContain('vacio.csv: no documents found');
     await s.page.getByRole('button', { name: 'Start training' }).waitFor();
     await s.page.reload();
     await s.page.getByRole('button', { name: 'Start training' }).waitFor();

@@ -11,7 +11,7 @@ import { SavedRunBanner } from './SavedRunBanner';
 import { StatusBar } from './StatusBar';
 import { Step, type StepState } from './Step';
 import { TrainPanel } from './TrainPanel';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { LanguageSwitch, useI18n } from './i18n/language';
 import { DEFAULT_SETTINGS, defaultBlockSize, readSettings, settingsOf, type SettingKey, type Settings } from './settings';
 import { useRunHistory } from './useRunHistory';
@@ -24,7 +24,7 @@ export function App() {
   const training = useTraining(api);
   const history = useRunHistory(training.view);
   const [backend, setBackend] = useState<BackendState | null>(null);
-  const [backendError, setBackendError] = useState<string | null>(null);
+  const [backendError, setBackendError] = useState<Wordable | null>(null);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [dataset, setDataset] = useState<DatasetSummary | null>(null);
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);

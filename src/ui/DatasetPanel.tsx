@@ -9,7 +9,7 @@ import { DOCUMENT_EXTENSIONS } from '../core/data/documents';
 import { Alert } from './Alert';
 import { DropZone } from './DropZone';
 import { SettingInput } from './NumberInput';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 import { readDatasetOptions, type SettingKey, type Settings } from './settings';
 
@@ -36,7 +36,7 @@ export function DatasetPanel({ api, model, dataset, settings, onSetting, disable
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<TokenizeProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Wordable | null>(null);
 
   // The grouping the settings ask for; null while a field is not a valid number (the form says so on Start).
   const nPositions = model?.config.n_positions ?? 0;

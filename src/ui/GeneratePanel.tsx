@@ -8,7 +8,7 @@ import type { GeneratedToken, GenerateRequest, ModelInfo } from '../worker/proto
 import { Alert } from './Alert';
 import { NumberInput } from './NumberInput';
 import type { Formats } from './format';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 import type { Messages } from './i18n/en';
 
@@ -60,7 +60,7 @@ export function GeneratePanel({ api, model, trained }: Props) {
   const [prompted, setPrompted] = useState('');
   const [busy, setBusy] = useState(false);
   const [speed, setSpeed] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Wordable | null>(null);
 
   async function run() {
     let request: Omit<GenerateRequest, 'model'>;

@@ -10,7 +10,7 @@ import { KnownModels } from './KnownModels';
 import { BUILTIN_MODEL } from '../known_models';
 import { ModelCard, type TrainingShape } from './ModelCard';
 import { readFiles } from './files';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 import type { Messages } from './i18n/en';
 
@@ -42,7 +42,7 @@ export function ModelPanel({ api, model, backend, shape, disabled, onLoaded }: P
   const [text, setText] = useState(() => new URLSearchParams(location.search).get('model') ?? BUILTIN_MODEL.name);
   const [loading, setLoading] = useState(false);
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Wordable | null>(null);
   const [retry, setRetry] = useState<ModelSource | null>(null);
 
   async function load(source: ModelSource) {

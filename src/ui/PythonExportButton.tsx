@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { Api } from './useWorker';
 import type { DatasetSummary, ModelInfo } from '../worker/protocol';
 import { fileStem, saveFile } from './download';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { readSettings, type Settings } from './settings';
 import { useI18n } from './i18n/language';
 
@@ -14,7 +14,7 @@ interface Props {
   dataset: DatasetSummary | null;
   /** The form's settings: used before any run (after one, the worker exports that run's). */
   settings: Settings;
-  onError(message: string | null): void;
+  onError(message: Wordable | null): void;
 }
 
 export function PythonExportButton({ api, model, dataset, settings, onError }: Props) {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Api } from './useWorker';
 import type { RestoredRun, SavedRun } from '../worker/protocol';
 import { Alert } from './Alert';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 
 interface Props {
@@ -34,7 +34,7 @@ function SavedRunItem({ api, run, onRestored, onDone }: { api: Api; run: SavedRu
   const { t, f } = useI18n();
   const k = t.savedRun;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Wordable | null>(null);
   async function act(f: () => Promise<void>) {
     setBusy(true);
     setError(null);

@@ -12,7 +12,7 @@ import { RunsPanel } from './RunsPanel';
 import { SettingsForm } from './SettingsForm';
 import { canPickFolder, fileStem, pickFolder, saveFile } from './download';
 import { PythonExportButton } from './PythonExportButton';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 import { fitError, trainingPlan } from './memory';
 import { readSettings, type SettingKey, type Settings } from './settings';
@@ -41,12 +41,12 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
   const { t } = i18n;
   const { view } = training;
   const [exporting, setExporting] = useState(false);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [fileError, setFileError] = useState<Wordable | null>(null);
   const [exportKind, setExportKind] = useState<ExportKind>('adapter');
   // A mistake in the settings is said until the settings change: it is kept with the settings it was found in.
-  const [settingsMistake, setSettingsMistake] = useState<{ message: string; settings: Settings; fineTuning: typeof fineTuning } | null>(null);
+  const [settingsMistake, setSettingsMistake] = useState<{ message: Wordable; settings: Settings; fineTuning: typeof fineTuning } | null>(null);
   const settingsError = settingsMistake?.settings === settings && settingsMistake.fineTuning === fineTuning ? settingsMistake.message : null;
-  const setSettingsError = (message: string) => setSettingsMistake({ message, settings, fineTuning });
+  const setSettingsError = (message: Wordable) => setSettingsMistake({ message, settings, fineTuning });
   const active = isActive(view.status);
   // A run restored from its checkpoint shows the method it trains with (the choice is the App's state).
   const runLora = view.lora;
@@ -163,7 +163,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
 function FaultActions({ fault, onRecover }: { fault: RunFault; onRecover(next: BackendName): Promise<void> }) {
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Wordable | null>(null);
   const next = fault.next;
   if (!next) return null;
   const name = t.backends.names[next];

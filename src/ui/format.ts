@@ -2,6 +2,7 @@
 // defaults serve the messages written outside the language context (the memory estimate's).
 
 import { EN, formatBytes, formatCount } from '../core/format';
+import { isSaid, type Said } from '../core/messages';
 
 export { formatBytes, formatCount };
 
@@ -48,5 +49,14 @@ export function formatsFor(locale: string) {
 }
 export type Formats = ReturnType<typeof formatsFor>;
 
-/** The message of an error from the worker (comlink sends its message, never a stack to show). */
-export const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/**
+ * What an alert says: a sentence as data from the worker or the core (worded in the page's language when shown, so a
+ * switch of language words it again), or a text already in words.
+ */
+export type Wordable = string | Said;
+
+/** The message of an error from the worker: its sentence as data where it has one (comlink never sends a stack to show). */
+export const messageOf = (e: unknown): Wordable => {
+  const said = (e as { said?: unknown } | null)?.said;
+  return isSaid(said) ? said : e instanceof Error ? e.message : String(e);
+};

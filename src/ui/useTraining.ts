@@ -4,7 +4,7 @@ import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
 import type { CheckpointInfo, Divergence, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
-import { messageOf } from './format';
+import { messageOf, type Wordable } from './format';
 
 /** A warning from the worker: its English message, and a divergence as data for the page to word. */
 export interface TrainWarning { message: string; divergence?: Divergence }
@@ -18,7 +18,7 @@ export interface TrainingView {
   samples: Sample[];
   warnings: TrainWarning[];
   checkpoint: CheckpointInfo | null;
-  error: string | null;
+  error: Wordable | null;
   /** Why the device ended the run, with the checkpoint kept and the backend to continue on. */
   fault: RunFault | null;
   /** The run's LoRA settings (what Export offers depends on them); null for full fine-tuning. */

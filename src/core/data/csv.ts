@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { DataError } from './types';
+import { sayData } from './messages';
 
 type Row = Record<string, string | undefined>;
 /** papaparse guesses "\n", "\r\n" or "\r" from the first 1 MB (of a chunk: of the first one). */
@@ -81,7 +82,7 @@ export class CsvDocuments {
     }
     this.emit('end');
     if (!this.error && !this.header) this.error = this.columnError([]); // no complete header line
-    if (!this.error && this.rows === 0) this.error = new DataError(`${this.name}: no documents found`);
+    if (!this.error && this.rows === 0) this.error = new DataError(sayData('noDocuments', this.name));
     this.throwError();
   }
 

@@ -1,7 +1,9 @@
 // The page's language: navigator.language unless the switch chose one (remembered in localStorage). <html lang>
 // follows it, and components read their words and number formats from useI18n().
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { formatsFor, type Formats } from '../format';
+import { formatsFor, type Formats, type Wordable } from '../format';
+import { wordIn } from '../../core/messages';
+import { CATALOGS } from '../../worker/catalogs';
 import { en, type Messages } from './en';
 import { es } from './es';
 
@@ -31,6 +33,8 @@ export interface I18n {
   locale: string;
   t: Messages;
   f: Formats;
+  /** A sentence from the worker or the core in this language (a text already in words as it is). */
+  word(x: Wordable): string;
   setLanguage(lang: Language): void;
 }
 
@@ -41,6 +45,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
   const value = useMemo<I18n>(() => ({
     lang, locale: LOCALES[lang], t: LANGUAGES[lang], f: formatsFor(LOCALES[lang]),
+    word: (x) => (typeof x === 'string' ? x : wordIn(x, lang, CATALOGS)),
     setLanguage(next) {
       setLang(next);
       try { localStorage.setItem(STORAGE_KEY, next); } catch { /* the choice lasts this visit only */ }

@@ -1,0 +1,10 @@
+// What reading a tokenizer's files says to a person, in English and Spanish (src/core/messages.ts says how a sentence travels to the page).
+import { catalog } from '../messages';
+
+const en = {
+};
+
+const es: typeof en = {
+};
+
+export const { catalog: tokenizerCatalog, say: sayTokenizer } = catalog('tokenizer', { en, es });
