@@ -3,9 +3,11 @@
 // side. One Chromium and one server of the production build for the file; each test opens its own page.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startHarness, studioControls, type Harness } from './harness';
+import { ARTIFACTS, startHarness, studioControls, type Harness } from './harness';
+import { BUILTIN_MODEL } from '../src/known_models';
 import { fixture } from '../test/fixtures';
 import { tempDirs } from '../test/tmp';
 
@@ -232,4 +234,135 @@ describe('the studio by keyboard, checked by axe-core, on a phone-sized screen, 
     await expect.poll(() => s.page.getByRole('table', { name: 'Runs' }).locator('tbody tr').count(), { timeout: 30_000 }).toBe(1);
     expect(s.errors).toEqual([]);
   }, 420_000);
+});
+
+describe('the generated text by keyboard', () => {
+  it("shows each token's probability and alternatives from the keyboard: one Tab stop per sequence, the arrows between tokens, Escape hides them", async () => {
+    const s = await open('/', 'en-US', { width: 1400, height: 1000 });
+    await s.page.getByRole('region', { name: 'Model card' }).getByRole('heading', { name: BUILTIN_MODEL.name }).waitFor({ timeout: 120_000 });
+    await s.chooseBackend('wasm', 'WebAssembly');
+    const region = s.page.getByRole('region', { name: 'Generated text' });
+    expect(await region.textContent()).toContain('Tab to the text and move with the arrow keys');
+    // Greedy, so that every token is its place's likeliest: it has a probability, and heads the five alternatives.
+    await s.page.getByRole('textbox', { name: 'Start string' }).fill('Hello');
+    await s.setSettings({ 'Max length': '6', Temperature: '0', 'Number of sequences': '2' });
+    await s.button('Generate').click();
+    const sequences = region.locator('.sequence');
+    await expect.poll(async () => (await region.getAttribute('aria-busy')) === 'false' && (await sequences.nth(1).locator('.token').count()) === 6, { timeout: 60_000 }).toBe(true);
+    const texts = await sequences.first().locator('.token').allTextContents();
+    const details = s.page.getByRole('tooltip');
+    expect(await details.count()).toBe(0);
+
+    /** The focused element: its sequence and token index, and what Chromium's accessibility tree says of it. */
+    const focused = async () => {
+      const at = await s.page.evaluate(() => {
+        const e = document.activeElement as HTMLElement | null;
+        const seq = e?.closest('.sequence');
+        return seq && e?.classList.contains('token') ? { seq: [...document.querySelectorAll('.sequence')].indexOf(seq), i: Number(e.dataset.i) } : null;
+      });
+      const cdp = await s.page.context().newCDPSession(s.page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree') as {
+        nodes: Array<{ role?: { value: string }; description?: { value: string }; properties?: Array<{ name: string; value: { value: unknown } }> }>;
+      };
+      await cdp.detach();
+      const node = nodes.find((n) => n.role?.value !== 'RootWebArea' && n.properties?.some((p) => p.name === 'focused' && p.value.value === true));
+      return { at, description: node?.description?.value ?? null };
+    };
+    /** The details shown: the token with its probability, then the five likeliest tokens with theirs. */
+    const shown = async () => ({
+      token: await details.locator('p.chosen').textContent(),
+      alternatives: await details.locator('li').allTextContents(),
+      text: await details.textContent(),
+    });
+    const PERCENT = /^"[^"]*" \d{1,2}(\.\d{1,2})?%$/;
+    const expectDetailsOf = async (i: number) => {
+      const d = await shown();
+      expect(d.token).toMatch(PERCENT);
+      expect(d.token!.startsWith(`${JSON.stringify(texts[i])} `), `${d.token} names token ${i}, ${JSON.stringify(texts[i])}`).toBe(true);
+      expect(d.alternatives).toHaveLength(5);
+      for (const a of d.alternatives) expect(a).toMatch(PERCENT);
+      expect(d.alternatives[0]).toBe(d.token); // greedy: the likeliest was taken
+      expect(await details.locator('li.chosen').count()).toBe(1);
+      // The details are the focused token's accessible description.
+      const { description } = await focused();
+      expect(description?.replace(/\s+/g, '')).toBe(d.text!.replace(/\s+/g, ''));
+      return d.text;
+    };
+
+    // Tab from the Generate button enters the first sequence on its first token, and its details show.
+    await s.button('Generate').focus();
+    await s.page.keyboard.press('Tab');
+    expect((await focused()).at).toEqual({ seq: 0, i: 0 });
+    const first = await expectDetailsOf(0);
+    await s.page.keyboard.press('ArrowRight');
+    expect((await focused()).at).toEqual({ seq: 0, i: 1 });
+    const second = await expectDetailsOf(1);
+    expect(second).not.toBe(first);
+    await s.page.keyboard.press('End');
+    expect((await focused()).at).toEqual({ seq: 0, i: 5 });
+    const last = await expectDetailsOf(5);
+    expect(last).not.toBe(second);
+    await s.page.keyboard.press('ArrowRight'); // stays on the last token
+    expect((await focused()).at).toEqual({ seq: 0, i: 5 });
+    await s.page.keyboard.press('ArrowLeft');
+    expect((await focused()).at).toEqual({ seq: 0, i: 4 });
+    await expectDetailsOf(4);
+    expect(await axeViolations(s.page)).toEqual([]);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, 'guided-token-details-1400x1000.png') });
+
+    // Escape hides the details and leaves the focus where it was; an arrow shows them again.
+    await s.page.keyboard.press('Escape');
+    expect(await details.count()).toBe(0);
+    expect(await focused()).toEqual({ at: { seq: 0, i: 4 }, description: null });
+    await s.page.keyboard.press('Home');
+    expect((await focused()).at).toEqual({ seq: 0, i: 0 });
+    expect((await shown()).text).toBe(first);
+
+    // One Tab stop per sequence: Tab goes on to the second sequence, then out of the text; Shift+Tab comes back to the
+    // token focused last in the sequence.
+    await s.page.keyboard.press('ArrowRight');
+    await s.page.keyboard.press('Tab');
+    expect((await focused()).at).toEqual({ seq: 1, i: 0 });
+    await s.page.keyboard.press('Tab');
+    expect((await focused()).at).toBe(null);
+    expect(await details.count()).toBe(0);
+    await s.page.keyboard.press('Shift+Tab');
+    await s.page.keyboard.press('Shift+Tab');
+    expect((await focused()).at).toEqual({ seq: 0, i: 1 });
+    expect((await shown()).text).toBe(second);
+
+    // On a phone-sized screen the details stay inside the page, at the last token too.
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await s.page.keyboard.press('End');
+    await expectDetailsOf(5);
+    expect(await scrollsSideways(s.page)).toBe(false);
+    const box = (await details.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await axeViolations(s.page)).toEqual([]);
+    await s.page.screenshot({ path: path.join(ARTIFACTS, 'guided-token-details-390x844.png') });
+
+    // The pointer shows a token's details too, and they stay while it moves onto them.
+    await s.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await sequences.first().locator('.token').nth(2).hover();
+    await expect.poll(async () => (await shown()).token?.startsWith(`${JSON.stringify(texts[2])} `)).toBe(true);
+    // Straight from the token onto the details below it (above it where the screen ends below).
+    const [token, popup] = [(await sequences.first().locator('.token').nth(2).boundingBox())!, (await details.boundingBox())!];
+    expect(popup.x <= token.x + token.width / 2 && token.x + token.width / 2 <= popup.x + popup.width).toBe(true);
+    await s.page.mouse.move(token.x + token.width / 2, popup.y + popup.height / 2, { steps: 4 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await details.count()).toBe(1);
+    await s.page.mouse.move(0, 0);
+    await expect.poll(() => details.count()).toBe(0);
+    // Pointer and keyboard together: the one that moved last shows its token.
+    await sequences.first().locator('.token').nth(2).hover();
+    await expect.poll(async () => (await shown()).token?.startsWith(`${JSON.stringify(texts[2])} `)).toBe(true);
+    await s.button('Generate').focus();
+    await s.page.keyboard.press('Tab');
+    expect((await focused()).at).toEqual({ seq: 0, i: 5 });
+    await expectDetailsOf(5);
+    await sequences.first().locator('.token').nth(3).hover();
+    await expect.poll(async () => (await shown()).token?.startsWith(`${JSON.stringify(texts[3])} `)).toBe(true);
+    expect(s.errors).toEqual([]);
+  }, 240_000);
 });

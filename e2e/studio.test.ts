@@ -168,9 +168,11 @@ describe('GPT-2 Studio in Chromium', () => {
     const tokens = region.locator('.token');
     await button('Generate').click();
     await expect.poll(async () => (await region.getAttribute('aria-busy')) === 'false' && (await tokens.count()) > 0, { timeout: 60_000 }).toBe(true);
-    const title = await tokens.first().getAttribute('title');
-    expect(title).toMatch(/: \d+(\.\d+)?%\n/); // its probability, then the alternatives
-    expect(title!.split('\n')).toHaveLength(6);
+    // Hovering a token shows its probability, then the five likeliest tokens at its place.
+    await tokens.first().hover();
+    const details = page.getByRole('tooltip');
+    expect(await details.locator('p.chosen').textContent()).toMatch(/^".*" \d+(\.\d+)?%$/);
+    expect(await details.locator('li').allTextContents()).toHaveLength(5);
     expect(await region.textContent()).toMatch(/^Hello/);
 
     await page.getByLabel('Compare with the model as loaded').check();

@@ -1,13 +1,13 @@
-// Generation with the model as it is now (before, during or after training), streamed token by token; hovering a
-// token shows its probability and the five likeliest tokens at its place. "Compare" runs the same request, same
-// seed, on the weights as loaded beside the current ones.
+// Generation with the model as it is now (before, during or after training), streamed token by token; hovering or
+// focusing a token shows its probability and the five likeliest tokens at its place (GeneratedText). "Compare" runs
+// the same request, same seed, on the weights as loaded beside the current ones.
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
 import type { GeneratedToken, GenerateRequest, ModelInfo } from '../worker/protocol';
 import { Alert } from './Alert';
+import { GeneratedText, type Output } from './GeneratedText';
 import { NumberInput } from './NumberInput';
-import type { Formats } from './format';
 import { messageOf, type Wordable } from './format';
 import { useI18n } from './i18n/language';
 import type { Messages } from './i18n/en';
@@ -41,8 +41,6 @@ function readFields(f: Fields, t: Messages): Omit<GenerateRequest, 'prompt' | 'm
   return out;
 }
 
-interface Output { label: string; sequences: GeneratedToken[][] }
-
 interface Props {
   api: Api;
   model: ModelInfo | null;
@@ -58,6 +56,8 @@ export function GeneratePanel({ api, model, trained }: Props) {
   const [compare, setCompare] = useState(false);
   const [outputs, setOutputs] = useState<Output[]>([]);
   const [prompted, setPrompted] = useState('');
+  /** Counts the runs: each starts its text afresh (no token focused or hovered, each sequence's Tab stop on its first token). */
+  const [runs, setRuns] = useState(0);
   const [busy, setBusy] = useState(false);
   const [speed, setSpeed] = useState<string | null>(null);
   const [error, setError] = useState<Wordable | null>(null);
@@ -71,6 +71,7 @@ export function GeneratePanel({ api, model, trained }: Props) {
     setSpeed(null);
     setBusy(true);
     setPrompted(prompt);
+    setRuns((n) => n + 1);
     setOutputs(columns.map((c) => ({ label: c.label, sequences: Array.from({ length: request.numSequences }, () => []) })));
     try {
       let tokens = 0, seconds = 0;
@@ -111,24 +112,9 @@ export function GeneratePanel({ api, model, trained }: Props) {
       {speed && <p className="hint">{speed}</p>}
       <section role="region" aria-label={g.region} aria-busy={busy} className={`generated${outputs.length > 1 ? ' side-by-side' : ''}`}>
         {outputs.length === 0 && <p className="hint">{model ? g.empty : g.noModel}</p>}
-        {outputs.map((o) => (
-          <div key={o.label} className="output">
-            {outputs.length > 1 && <h3>{o.label}</h3>}
-            {o.sequences.map((tokens, s) => (
-              <p key={s} className="sequence">
-                <span className="prompt">{prompted}</span>
-                {tokens.map((token, i) => <span key={i} className="token" title={describeToken(token, f, g.outsideTop)}>{token.text}</span>)}
-              </p>
-            ))}
-          </div>
-        ))}
+        <GeneratedText key={runs} outputs={outputs} prompted={prompted} />
       </section>
     </>
   );
 }
 
-/** The tooltip of a token: its probability and the five likeliest tokens at its place. */
-function describeToken(t: GeneratedToken, f: Formats, outsideTop: string): string {
-  const p = t.prob === null ? outsideTop : f.percent(t.prob);
-  return `${JSON.stringify(t.text)}: ${p}\n${t.alternatives.map((a) => `${JSON.stringify(a.text)} ${f.percent(a.prob)}`).join('\n')}`;
-}

@@ -243,10 +243,12 @@ export const en = {
     submit: 'Generate',
     region: 'Generated text',
     asLoaded: 'As loaded', fineTuned: 'Fine-tuned', current: 'Current',
-    empty: 'Generated text streams in here. Hover a token for its probability and alternatives.',
+    empty: 'Generated text streams in here. Hover a token, or Tab to the text and move with the arrow keys, to see its probability and alternatives.',
     noModel: 'Load a model to generate.',
     speed: (tokens: string, seconds: string, rate: string) => `${tokens} tokens in ${seconds} s (${rate} tokens/s)`,
     outsideTop: 'outside the top 5',
+    /** Above the five likeliest tokens in a token's details. */
+    likeliest: 'The 5 likeliest here',
     fields: {
       maxNewTokens: field('Max length', 'new tokens'),
       temperature: field('Temperature', '0: greedy'),

@@ -235,10 +235,11 @@ export const es: Messages = {
     submit: 'Generar',
     region: 'Texto generado',
     asLoaded: 'Tal como se cargó', fineTuned: 'Ajustado', current: 'Actual',
-    empty: 'El texto generado aparece aquí token a token. Pasa el puntero por un token para ver su probabilidad y alternativas.',
+    empty: 'El texto generado aparece aquí token a token. Pasa el puntero por un token, o llega al texto con Tab y muévete con las flechas, para ver su probabilidad y alternativas.',
     noModel: 'Carga un modelo para generar.',
     speed: (tokens, seconds, rate) => `${tokens} tokens en ${seconds} s (${rate} tokens/s)`,
     outsideTop: 'fuera de los 5 primeros',
+    likeliest: 'Los 5 más probables aquí',
     fields: {
       maxNewTokens: field('Longitud máxima', 'tokens nuevos'),
       temperature: field('Temperatura', '0: voraz'),
