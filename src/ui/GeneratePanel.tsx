@@ -109,7 +109,7 @@ export function GeneratePanel({ api, model, trained }: Props) {
         </div>
       </form>
       <Alert message={error} />
-      {speed && <p className="hint">{speed}</p>}
+      {speed && <p className="hint">{speed} {g.explore}</p>}
       <section role="region" aria-label={g.region} aria-busy={busy} className={`generated${outputs.length > 1 ? ' side-by-side' : ''}`}>
         {outputs.length === 0 && <p className="hint">{model ? g.empty : g.noModel}</p>}
         <GeneratedText key={runs} outputs={outputs} prompted={prompted} />

@@ -247,6 +247,8 @@ export const en = {
     noModel: 'Load a model to generate.',
     speed: (tokens: string, seconds: string, rate: string) => `${tokens} tokens in ${seconds} s (${rate} tokens/s)`,
     outsideTop: 'outside the top 5',
+    /** After the speed, once text is there: how to read each token's details. */
+    explore: 'Hover a token, or Tab to the text and use the arrow keys, for its probability.',
     /** Above the five likeliest tokens in a token's details. */
     likeliest: 'The 5 likeliest here',
     fields: {

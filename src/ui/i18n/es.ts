@@ -239,6 +239,7 @@ export const es: Messages = {
     noModel: 'Carga un modelo para generar.',
     speed: (tokens, seconds, rate) => `${tokens} tokens en ${seconds} s (${rate} tokens/s)`,
     outsideTop: 'fuera de los 5 primeros',
+    explore: 'Pasa el puntero por un token, o llega al texto con Tab y usa las flechas, para ver su probabilidad.',
     likeliest: 'Los 5 más probables aquí',
     fields: {
       maxNewTokens: field('Longitud máxima', 'tokens nuevos'),
