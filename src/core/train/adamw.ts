@@ -43,6 +43,9 @@ function corrections(cfg: AdamWConfig, t: number) {
   return { bc1: 1 - cfg.beta1 ** t, bc2Sqrt: Math.sqrt(1 - cfg.beta2 ** t) };
 }
 
+/** Kernels per WebGPU submit during the update (tfjs's default: 15); see DeviceAdamW.apply. */
+const UPDATE_SUBMIT_BATCH = 4;
+
 class DeviceAdamW implements AdamW {
   private readonly m = new Map<string, tf.Tensor>();
   private readonly v = new Map<string, tf.Tensor>();
@@ -63,21 +66,32 @@ class DeviceAdamW implements AdamW {
       return { gradNorm, applied: finite.cast('float32') as tf.Scalar, scale };
     });
     const keep = applied.cast('bool');
+    // tfjs-backend-webgpu frees a disposed tensor's buffer only when its commands are submitted, every 15 kernels by
+    // default: the update's parameter-sized temporaries piled up until then, 1.3 GiB of 124M's 3.1 GiB peak. Every 4
+    // kernels it is 1.8 GiB (bench/memory/webgpu_block_size.ts), for a few more submits in a phase of simple kernels.
+    const batched = tf.getBackend() === 'webgpu' ? tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') : null;
+    if (batched !== null) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', UPDATE_SUBMIT_BATCH);
     for (const [name, g] of grads) {
       const p = params.get(name)!;
       const m = this.m.get(name), v = this.v.get(name);
-      const [p1, m1, v1] = tf.tidy(() => {
-        const gc = g.mul(scale);
-        const mNew = m ? m.mul(beta1).add(gc.mul(1 - beta1)) : gc.mul(1 - beta1);
-        const vNew = v ? v.mul(beta2).add(gc.square().mul(1 - beta2)) : gc.square().mul(1 - beta2);
-        const decayed = weightDecay > 0 && decays(name) ? p.mul(1 - lr * weightDecay) : p;
-        const pNew = decayed.sub(mNew.div(vNew.sqrt().div(bc2Sqrt).add(epsilon)).mul(lr / bc1));
-        // A non-finite step leaves parameters and moments as they were.
-        return [tf.where(keep, pNew, p), tf.where(keep, mNew, m ?? tf.zerosLike(p)), tf.where(keep, vNew, v ?? tf.zerosLike(p))];
-      });
-      p.dispose(); m?.dispose(); v?.dispose(); g.dispose();
+      // One small tidy per quantity, each input freed once used: a single tidy around the whole update held a dozen
+      // parameter-sized temporaries at once, 1.4 GiB of GPU buffers for 124M's wte alone, the peak of its whole step
+      // (bench/memory/webgpu_block_size.ts). A non-finite step (`keep` false) leaves parameters and moments as they were.
+      const gc = tf.tidy(() => g.mul(scale));
+      g.dispose();
+      const m1 = tf.tidy(() => tf.where(keep, m ? m.mul(beta1).add(gc.mul(1 - beta1)) : gc.mul(1 - beta1), m ?? tf.zerosLike(p)));
+      m?.dispose();
+      const v1 = tf.tidy(() => tf.where(keep, v ? v.mul(beta2).add(gc.square().mul(1 - beta2)) : gc.square().mul(1 - beta2), v ?? tf.zerosLike(p)));
+      v?.dispose(); gc.dispose();
+      // With `keep` false the update is discarded below, so the kept moments serve as well as the new ones.
+      const denominator = tf.tidy(() => v1.sqrt().div(bc2Sqrt).add(epsilon));
+      const update = tf.tidy(() => m1.div(denominator).mul(lr / bc1));
+      denominator.dispose();
+      const p1 = tf.tidy(() => tf.where(keep, (weightDecay > 0 && decays(name) ? p.mul(1 - lr * weightDecay) : p).sub(update), p));
+      update.dispose(); p.dispose();
       params.set(name, p1); this.m.set(name, m1); this.v.set(name, v1);
     }
+    if (batched !== null) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batched);
     keep.dispose(); scale.dispose();
     return { gradNorm, applied };
   }
