@@ -1,4 +1,6 @@
 import { DataError } from './types';
+import { sayData } from './messages';
+import type { Said } from '../messages';
 
 /** The token blocks of a dataset (group_texts' output) and which of them train and which validate. */
 export interface BlockDataset {
@@ -12,14 +14,14 @@ export interface BlockDataset {
  * Throws unless every block the split names lies inside `blocks`: a block past the end (a truncated file of blocks)
  * would otherwise train on whatever a short read gives, zeros, without a word.
  */
-export function checkBlockDataset(data: BlockDataset, source = 'the dataset'): void {
+export function checkBlockDataset(data: BlockDataset, source: string | Said = sayData('theDataset')): void {
   const { blocks, blockSize: T } = data;
-  if (!Number.isInteger(T) || T < 1) throw new DataError(`${source}: block size must be a positive integer, got ${T}`);
+  if (!Number.isInteger(T) || T < 1) throw new DataError(sayData('blockSizeNotPositive', source, T));
   const count = Math.floor(blocks.length / T);
   for (const ids of [data.train, data.validation]) {
     for (const b of ids) {
       if (!(Number.isInteger(b) && b >= 0 && b < count)) {
-        throw new DataError(`${source}: block ${b} is named but only ${count} blocks of ${T} tokens are there (${blocks.length} tokens): the blocks are truncated`);
+        throw new DataError(sayData('blocksTruncated', source, b, count, T, blocks.length));
       }
     }
   }

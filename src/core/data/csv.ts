@@ -50,7 +50,7 @@ export class CsvDocuments {
             this.rows++;
             const value = row[column];
             if (typeof value !== 'string') {
-              throw new DataError(`${name}: data row ${this.rows} (after the header) has no value in column '${column}'`);
+              throw new DataError(sayData('csvRowNoValue', name, this.rows, column));
             }
             onDocument(value);
           }
@@ -107,16 +107,13 @@ export class CsvDocuments {
     // too few or too many fields are fine as long as the text column is there.
     const quoteError = results.errors.find((e) => e.type === 'Quotes');
     if (quoteError) {
-      const line = quoteError.index === undefined ? '' : ` line ${this.lineAt(quoteError.index)}:`;
-      throw new DataError(`${this.name}:${line} ${quoteError.message}; check the CSV quoting`);
+      const line = quoteError.index === undefined ? null : this.lineAt(quoteError.index);
+      throw new DataError(sayData('csvQuotes', this.name, line, quoteError.code, quoteError.message));
     }
   }
 
   private columnError(fields: string[]): DataError {
-    return new DataError(
-      `${this.name}: line 1 (the header) has no column '${this.column}'; columns found: ${fields.join(', ') || '(none)'}. ` +
-        'Choose the text column among them.',
-    );
+    return new DataError(sayData('csvNoColumn', this.name, this.column, fields.join(', ')));
   }
 
   /** papaparse has parsed up to `cursor` (an offset in the whole text): drop that from `pending`. */

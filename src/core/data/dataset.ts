@@ -7,6 +7,7 @@ import { streamDocuments, type DocumentSink } from './documents';
 import { fileChunks, fileSize } from './text';
 import { isTokenFile, TokenBuffer, TokenFileReader } from './tokens';
 import { groupTexts, splitTrainValidation, type BlockDataset } from './blocks';
+import { sayData } from './messages';
 
 export interface DatasetOptions extends ReadOptions {
   blockSize: number;
@@ -112,13 +113,13 @@ export async function tokenizeFiles(files: DatasetFile[], tok: Encoder, opts: Re
 export function groupFiles(ids: ArrayLike<number>, blockSize: number, files: ReadonlyArray<{ name: string }>): ReturnType<typeof groupTexts> {
   const grouped = groupTexts(ids, blockSize);
   if (grouped.numBlocks === 0) {
-    throw new DataError(`${files.map((f) => f.name).join(', ')}: ${ids.length} tokens make no block of block_size ${blockSize}; add text or lower the block size`);
+    throw new DataError(sayData('noBlock', files.map((f) => f.name).join(', '), ids.length, blockSize));
   }
   return grouped;
 }
 
 export async function prepareDataset(train: DatasetFile[], tok: Encoder, opts: DatasetOptions, validation: DatasetFile[] = [], onProgress?: DatasetProgress): Promise<PreparedDataset> {
-  if (train.length === 0) throw new DataError('no training files given');
+  if (train.length === 0) throw new DataError(sayData('noTrainingFiles'));
   const { blockSize } = opts;
   const t = await tokenizeFiles(train, tok, opts, onProgress);
   const grouped = groupFiles(t.ids, blockSize, train);

@@ -3,6 +3,7 @@ import { emailToDocument, MboxSplitter } from './email';
 import { JsonLines, readJson } from './jsonl';
 import { concatBytes, extensionOf, textByteChunks, textChunks } from './text';
 import { DataError, type DatasetFile, type ReadOptions } from './types';
+import { sayData } from './messages';
 
 /** Extensions readDocuments understands (.u16 token files go through readTokenFile instead). */
 export const DOCUMENT_EXTENSIONS = ['.txt', '.jsonl', '.json', '.csv', '.tsv', '.mbox', '.eml'] as const;
@@ -66,17 +67,15 @@ export async function streamDocuments(file: DatasetFile, opts: ReadOptions, sink
       }
       const last = splitter ? splitter.end() : [concatBytes(eml)];
       for (const message of last) whole(await emailToDocument(message, opts.keepHeaders));
-      if (splitter && !splitter.found) throw new DataError(`${file.name}: no "From " line found; expected an mbox mailbox`);
+      if (splitter && !splitter.found) throw new DataError(sayData('noMboxFrom', file.name));
       break;
     }
     case '.u16':
-      throw new DataError(`${file.name}: a pre-tokenized token file, not documents (read it with readTokenFile)`);
+      throw new DataError(sayData('tokenFileNotDocuments', file.name));
     default:
-      throw new DataError(
-        `${file.name}: unsupported file type '${ext || '(no extension)'}'; supported: ${DOCUMENT_EXTENSIONS.join(', ')}, and .u16 token files`,
-      );
+      throw new DataError(sayData('unsupportedType', file.name, ext, DOCUMENT_EXTENSIONS.join(', ')));
   }
-  if (documents === 0) throw new DataError(`${file.name}: no documents found`);
+  if (documents === 0) throw new DataError(sayData('noDocuments', file.name));
   return documents;
 }
 

@@ -1,4 +1,6 @@
 import { DataError } from './types';
+import { jsonType, sayData, type JsonType } from './messages';
+import type { Said } from '../messages';
 
 /**
  * JSON Lines as the text arrives: one object per line, the document in field `column`; blank lines are skipped.
@@ -30,9 +32,9 @@ export class JsonLines {
     try {
       record = JSON.parse(line);
     } catch (e) {
-      throw new DataError(`${this.name}:${this.line}: malformed JSON (${(e as Error).message}); expected one JSON object per line`);
+      throw new DataError(sayData('jsonLineMalformed', this.name, this.line, (e as Error).message));
     }
-    this.onDocument(textField(record, this.column, `${this.name}:${this.line}`));
+    this.onDocument(textField(record, this.column, () => `${this.name}:${this.line}`));
   }
 }
 
@@ -55,45 +57,38 @@ export function readJson(text: string, name: string, column: string): string[] {
     value = JSON.parse(text);
   } catch (e) {
     // Not one JSON value: JSON Lines, unless it was clearly meant as an array.
-    if (text.trimStart().startsWith('[')) throw new DataError(`${name}: malformed JSON (${(e as Error).message})`);
+    if (text.trimStart().startsWith('[')) throw new DataError(sayData('jsonMalformed', name, (e as Error).message));
     return readJsonLines(text, name, column);
   }
-  if (Array.isArray(value)) return value.map((record, i) => textField(record, column, `${name}: record ${i + 1}`));
+  if (Array.isArray(value)) return value.map((record, i) => textField(record, column, () => sayData('jsonRecord', name, i + 1)));
   if (isObject(value)) {
     const columnValues = value[column];
     if (Array.isArray(columnValues)) {
-      return columnValues.map((v, i) => checkString(v, column, `${name}: row ${i + 1} of column`));
+      return columnValues.map((v, i) => checkString(v, (found) => sayData('jsonColumnRowNotString', name, i + 1, column, found)));
     }
     if (typeof columnValues === 'string') return [columnValues]; // a single record (one-line JSON Lines)
     const lists = Object.entries(value).filter(([, v]) => Array.isArray(v) && v.every(isObject));
     if (lists.length === 1) {
       const [key, records] = lists[0] as [string, unknown[]];
-      return records.map((record, i) => textField(record, column, `${name}: "${key}" record ${i + 1}`));
+      return records.map((record, i) => textField(record, column, () => sayData('jsonListRecord', name, key, i + 1)));
     }
-    throw new DataError(
-      `${name}: no column '${column}' and no single list of records; keys found: ${Object.keys(value).join(', ') || '(none)'}`,
-    );
+    throw new DataError(sayData('jsonNoColumn', name, column, Object.keys(value).join(', ')));
   }
-  throw new DataError(`${name}: expected a JSON array of objects or an object, found ${typeName(value)}`);
+  throw new DataError(sayData('jsonNotArrayOrObject', name, jsonType(value)));
 }
 
-function textField(record: unknown, column: string, where: string): string {
-  if (!isObject(record)) throw new DataError(`${where}: expected a JSON object, found ${typeName(record)}`);
-  if (!(column in record)) {
-    throw new DataError(`${where}: no field '${column}'; fields found: ${Object.keys(record).join(', ') || '(none)'}`);
-  }
-  return checkString(record[column], column, where + ' field');
+/** The string in `record`'s field `column`; `where` names the record (a line of the file, a record of a list) when it is wrong. */
+function textField(record: unknown, column: string, where: () => string | Said): string {
+  if (!isObject(record)) throw new DataError(sayData('jsonNotObject', where(), jsonType(record)));
+  if (!(column in record)) throw new DataError(sayData('jsonNoField', where(), column, Object.keys(record).join(', ')));
+  return checkString(record[column], (found) => sayData('jsonFieldNotString', where(), column, found));
 }
 
-function checkString(value: unknown, column: string, where: string): string {
-  if (typeof value !== 'string') throw new DataError(`${where} '${column}': expected a string, found ${typeName(value)}`);
+function checkString(value: unknown, notString: (found: JsonType) => Said): string {
+  if (typeof value !== 'string') throw new DataError(notString(jsonType(value)));
   return value;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function typeName(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
 }

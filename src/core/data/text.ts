@@ -1,6 +1,7 @@
 // Reading a dataset file as a stream of chunks: bytes (checked for emptiness and binary content) or UTF-8 text,
 // decoded as the chunks arrive so that a file of hundreds of MB is never held whole.
 import { DataError, type DatasetFile, type StreamedFile } from './types';
+import { sayData } from './messages';
 
 /** Lower-case extension of a file name (path allowed), with the dot: "a/B.JSONL" -> ".jsonl". */
 export function extensionOf(name: string): string {
@@ -40,7 +41,7 @@ export async function* fileChunks(file: DatasetFile, onBytes?: (n: number) => vo
   } catch (e) {
     finished = true;
     if (e instanceof DataError) throw e;
-    throw new DataError(`${file.name}: cannot be read (${(e as Error).message})`);
+    throw new DataError(sayData('cannotRead', file.name, (e as Error).message));
   } finally {
     // The consumer stopped early (an error in the data): close the file.
     if (!finished) await reader.cancel().catch(() => {});
@@ -64,7 +65,7 @@ function looksBinary(sample: Uint8Array): boolean {
 
 /** fileChunks, refusing an empty file and a binary one (a DataError naming the file). */
 export async function* textByteChunks(file: DatasetFile, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {
-  const binary = () => new DataError(`${file.name}: looks like a binary file, expected text`);
+  const binary = () => new DataError(sayData('binaryFile', file.name));
   let head: Uint8Array[] | null = []; // the first chunks, held until they make the sample
   let headBytes = 0;
   for await (const chunk of fileChunks(file, onBytes)) {
@@ -81,7 +82,7 @@ export async function* textByteChunks(file: DatasetFile, onBytes?: (n: number) =
     head = null;
   }
   if (head === null) return;
-  if (headBytes === 0) throw new DataError(`${file.name}: the file is empty`);
+  if (headBytes === 0) throw new DataError(sayData('emptyFile', file.name));
   if (looksBinary(concatBytes(head))) throw binary();
   yield* head;
 }
@@ -99,9 +100,7 @@ export async function* textChunks(file: DatasetFile, onBytes?: (n: number) => vo
     const at = invalidUtf8Offset(window);
     let line = linesBefore;
     for (let i = 0; i < at; i++) if (window[i] === LF) line++;
-    throw new DataError(
-      `${file.name}: invalid UTF-8 at byte ${windowOffset + at} (line ${line}); expected UTF-8 text, save the file as UTF-8`,
-    );
+    throw new DataError(sayData('invalidUtf8', file.name, windowOffset + at, line));
   };
   for await (const chunk of textByteChunks(file, onBytes)) {
     let text: string;

@@ -1,5 +1,6 @@
 import { DataError, type DataFile } from './types';
 import { extensionOf } from './text';
+import { sayData } from './messages';
 
 /** Pre-tokenized files: raw little-endian uint16 token ids (nanoGPT's train.bin), no header. */
 export function isTokenFile(name: string): boolean {
@@ -75,15 +76,15 @@ export class TokenFileReader {
     const all = this.out.ids();
     for (let i = first; i < all.length; i++) {
       if (all[i] >= this.vocabSize) {
-        throw new DataError(`${this.name}: token id ${all[i]} at position ${i - this.start} is outside the model's vocabulary of ${this.vocabSize}`);
+        throw new DataError(sayData('tokenOutsideVocab', this.name, all[i], i - this.start, this.vocabSize));
       }
     }
   }
 
   end(): void {
-    if (this.bytes === 0) throw new DataError(`${this.name}: the file is empty`);
+    if (this.bytes === 0) throw new DataError(sayData('emptyFile', this.name));
     if (this.odd !== null) {
-      throw new DataError(`${this.name}: ${this.bytes} bytes is an odd length; expected little-endian uint16 token ids, 2 bytes each`);
+      throw new DataError(sayData('tokenFileOddLength', this.name, this.bytes));
     }
   }
 }

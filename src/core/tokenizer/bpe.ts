@@ -10,6 +10,7 @@
 // Pure TypeScript, no DOM or Node imports: it runs in the page, in a Web Worker and in Node.
 
 import { ModelFileError } from '../errors';
+import { sayTokenizer } from './messages';
 
 /**
  * GPT-2's pre-tokenization pattern. `\s`/`\S` are written as `\p{White_Space}`/`\P{White_Space}` because JS `\s`
@@ -82,7 +83,7 @@ export class BytePairModel {
       const merged = vocab.get(a + b);
       const missing = left === undefined ? a : right === undefined ? b : merged === undefined ? a + b : null;
       if (missing !== null) {
-        throw new ModelFileError(`${where}: merge ${rank + 1} ("${a} ${b}") uses token "${missing}", which is not in the vocab`);
+        throw new ModelFileError(sayTokenizer('mergeMissingToken', where, rank + 1, a, b, missing));
       }
       const key = left! * this.idBound + right!;
       // A repeated pair takes its last rank, as in HF (both the Rust map and Python's dict keep the last one).

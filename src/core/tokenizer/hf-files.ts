@@ -1,9 +1,11 @@
 // Reading and writing Hugging Face tokenizer files for a GPT-2 byte-level BPE: tokenizer.json (the fast-tokenizer
 // file), or the classic vocab.json + merges.txt pair, plus tokenizer_config.json for the special tokens.
-// Every problem is reported as an Error that names the file and what was expected.
+// Every problem is reported as a ModelFileError that names the file and what was expected (messages.ts words it).
 
 import { ModelFileError } from '../errors';
 import { isJsonObject, parseJsonObject, type JsonObject } from '../io/json';
+import type { Said } from '../messages';
+import { sayTokenizer } from './messages';
 
 export interface TokenizerFiles {
   'tokenizer.json'?: string;
@@ -39,33 +41,33 @@ export const ENDOFTEXT = '<|endoftext|>';
 
 /** token string -> id, checking every id is a distinct non-negative integer. */
 function parseVocab(value: unknown, where: string): Map<string, number> {
-  if (!isJsonObject(value)) throw new ModelFileError(`${where}: expected an object mapping token strings to ids`);
+  if (!isJsonObject(value)) throw new ModelFileError(sayTokenizer('vocabNotObject', where));
   const vocab = new Map<string, number>();
   const seen: string[] = []; // id -> token, to catch an id given twice
   for (const token in value) {
     const id = value[token];
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      throw new ModelFileError(`${where}: the id of token ${JSON.stringify(token)} must be a non-negative integer, got ${JSON.stringify(id)}`);
+      throw new ModelFileError(sayTokenizer('vocabBadId', where, JSON.stringify(token), JSON.stringify(id)));
     }
     if (seen[id] !== undefined) {
-      throw new ModelFileError(`${where}: id ${id} is used by both ${JSON.stringify(seen[id])} and ${JSON.stringify(token)}`);
+      throw new ModelFileError(sayTokenizer('vocabIdTwice', where, id, JSON.stringify(seen[id]), JSON.stringify(token)));
     }
     seen[id] = token;
     vocab.set(token, id);
   }
-  if (vocab.size === 0) throw new ModelFileError(`${where}: the vocabulary is empty`);
+  if (vocab.size === 0) throw new ModelFileError(sayTokenizer('vocabEmpty', where));
   return vocab;
 }
 
 /** One merge: "a b" (merges.txt, older tokenizer.json) or ["a", "b"] (tokenizer.json since tokenizers 0.20). */
-function parseMerge(entry: unknown, where: string): [string, string] {
+function parseMerge(entry: unknown, where: () => string | Said): [string, string] {
   if (typeof entry === 'string') {
     const parts = entry.split(' ');
     if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return [parts[0], parts[1]];
   } else if (Array.isArray(entry) && entry.length === 2 && entry.every((p) => typeof p === 'string' && p !== '')) {
     return [entry[0], entry[1]];
   }
-  throw new ModelFileError(`${where}: expected two tokens separated by one space, got ${JSON.stringify(entry)}`);
+  throw new ModelFileError(sayTokenizer('mergeMalformed', where(), JSON.stringify(entry)));
 }
 
 function parseMergesTxt(text: string): Array<[string, string]> {
@@ -74,7 +76,7 @@ function parseMergesTxt(text: string): Array<[string, string]> {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     // The "#version: 0.2" header is skipped, as by HF; blank lines (the trailing newline) carry nothing.
     if (line.startsWith('#version') || line === '') return;
-    merges.push(parseMerge(line, `merges.txt line ${i + 1}`));
+    merges.push(parseMerge(line, () => sayTokenizer('mergesLine', i + 1)));
   });
   return merges;
 }
@@ -85,22 +87,22 @@ function configToken(config: JsonObject, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (isJsonObject(value) && typeof value.content === 'string') return value.content;
-  throw new ModelFileError(`tokenizer_config.json: ${key} must be a string or an object with "content", got ${JSON.stringify(value)}`);
+  throw new ModelFileError(sayTokenizer('configTokenMalformed', key, JSON.stringify(value)));
 }
 
 /** Reads an added-token entry (tokenizer.json added_tokens[i] or tokenizer_config.json added_tokens_decoder[id]). */
 function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken {
   if (!isJsonObject(entry) || typeof entry.content !== 'string' || entry.content === '') {
-    throw new ModelFileError(`${where}: expected an object with a non-empty "content" string`);
+    throw new ModelFileError(sayTokenizer('addedTokenNoContent', where));
   }
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-    throw new ModelFileError(`${where}: the id of ${JSON.stringify(entry.content)} must be a non-negative integer`);
+    throw new ModelFileError(sayTokenizer('addedTokenBadId', where, JSON.stringify(entry.content)));
   }
   // These options change how a token is matched (eating nearby spaces, whole words only) and would break the
   // exact round trip; GPT-2 tokenizers do not use them, so refuse rather than tokenize differently from HF.
   for (const option of ['lstrip', 'rstrip', 'single_word'] as const) {
     if (entry[option] === true) {
-      throw new ModelFileError(`${where}: added token ${JSON.stringify(entry.content)} sets ${option}, which is not supported`);
+      throw new ModelFileError(sayTokenizer('addedTokenOption', where, JSON.stringify(entry.content), option));
     }
   }
   return { id, content: entry.content, special: entry.special !== false, normalized: entry.normalized !== false };
@@ -110,24 +112,24 @@ function parseAddedToken(entry: unknown, id: unknown, where: string): AddedToken
 function checkTokenizerJson(json: JsonObject): void {
   const file = 'tokenizer.json';
   if (json.normalizer != null) {
-    throw new ModelFileError(`${file}: normalizer must be null for a GPT-2 byte-level BPE, got ${JSON.stringify(json.normalizer)}`);
+    throw new ModelFileError(sayTokenizer('normalizerNotNull', JSON.stringify(json.normalizer)));
   }
   const pre = json.pre_tokenizer;
   if (!isJsonObject(pre) || pre.type !== 'ByteLevel') {
     const got = isJsonObject(pre) ? pre.type : pre;
-    throw new ModelFileError(`${file}: pre_tokenizer.type must be ByteLevel (GPT-2 byte-level BPE), got ${JSON.stringify(got)}`);
+    throw new ModelFileError(sayTokenizer('preTokenizerNotByteLevel', JSON.stringify(got)));
   }
-  if (pre.add_prefix_space === true) throw new ModelFileError(`${file}: pre_tokenizer.add_prefix_space=true is not supported`);
-  if (pre.use_regex === false) throw new ModelFileError(`${file}: pre_tokenizer.use_regex=false is not supported`);
+  if (pre.add_prefix_space === true) throw new ModelFileError(sayTokenizer('settingNotSupported', file, 'pre_tokenizer.add_prefix_space', true));
+  if (pre.use_regex === false) throw new ModelFileError(sayTokenizer('settingNotSupported', file, 'pre_tokenizer.use_regex', false));
   const model = json.model;
-  if (!isJsonObject(model)) throw new ModelFileError(`${file}: expected a "model" object`);
+  if (!isJsonObject(model)) throw new ModelFileError(sayTokenizer('noModel'));
   if (model.type !== undefined && model.type !== 'BPE') {
-    throw new ModelFileError(`${file}: model.type must be BPE, got ${JSON.stringify(model.type)}`);
+    throw new ModelFileError(sayTokenizer('modelNotBpe', JSON.stringify(model.type)));
   }
   for (const key of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-    if (model[key] != null && model[key] !== '') throw new ModelFileError(`${file}: model.${key} must be empty for GPT-2`);
+    if (model[key] != null && model[key] !== '') throw new ModelFileError(sayTokenizer('modelAffixNotEmpty', key));
   }
-  if (!Array.isArray(model.merges)) throw new ModelFileError(`${file}: model.merges must be an array`);
+  if (!Array.isArray(model.merges)) throw new ModelFileError(sayTokenizer('notArray', file, 'model.merges'));
 }
 
 /**
@@ -135,32 +137,31 @@ function checkTokenizerJson(json: JsonObject): void {
  * trained with one and used elsewhere with the other. The message names the files and the first difference.
  */
 function checkSameAsPair(files: TokenizerFiles, vocab: Map<string, number>, merges: Array<[string, string]>): void {
-  const differ = (file: string, what: string) =>
-    new ModelFileError(`tokenizer.json and ${file} are not the same tokenizer: ${what}; remove the one that does not belong to the model`);
+  const differ = (file: string, difference: Said) => new ModelFileError(sayTokenizer('notSameTokenizer', file, difference));
   if (files['vocab.json'] !== undefined) {
     const other = parseVocab(parseJsonObject(files['vocab.json'], 'vocab.json'), 'vocab.json');
     for (const [token, id] of vocab) {
       const otherId = other.get(token);
       if (otherId !== id) {
-        throw differ('vocab.json', `token ${JSON.stringify(token)} is id ${id} in tokenizer.json and ${otherId === undefined ? 'missing' : `id ${otherId}`} in vocab.json`);
+        throw differ('vocab.json', sayTokenizer('tokenIdDiffers', JSON.stringify(token), id, otherId ?? null));
       }
     }
-    if (other.size !== vocab.size) throw differ('vocab.json', `${vocab.size} tokens in tokenizer.json, ${other.size} in vocab.json`);
+    if (other.size !== vocab.size) throw differ('vocab.json', sayTokenizer('tokenCountDiffers', vocab.size, other.size));
   }
   if (files['merges.txt'] !== undefined) {
     const other = parseMergesTxt(files['merges.txt']);
     const i = merges.findIndex(([a, b], k) => other[k]?.[0] !== a || other[k]?.[1] !== b);
     if (i >= 0 && i < other.length) {
-      throw differ('merges.txt', `merge ${i + 1} is "${merges[i].join(' ')}" in tokenizer.json and "${other[i].join(' ')}" in merges.txt`);
+      throw differ('merges.txt', sayTokenizer('mergeDiffers', i + 1, merges[i].join(' '), other[i].join(' ')));
     }
-    if (other.length !== merges.length) throw differ('merges.txt', `${merges.length} merges in tokenizer.json, ${other.length} in merges.txt`);
+    if (other.length !== merges.length) throw differ('merges.txt', sayTokenizer('mergeCountDiffers', merges.length, other.length));
   }
 }
 
 /** Parses the files, preferring tokenizer.json, and gathers vocab, merges and added/special tokens. */
 export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   const config = files['tokenizer_config.json'] !== undefined ? parseJsonObject(files['tokenizer_config.json'], 'tokenizer_config.json') : {};
-  if (config.add_prefix_space === true) throw new ModelFileError('tokenizer_config.json: add_prefix_space=true is not supported');
+  if (config.add_prefix_space === true) throw new ModelFileError(sayTokenizer('settingNotSupported', 'tokenizer_config.json', 'add_prefix_space', true));
 
   let vocab: Map<string, number>;
   let merges: Array<[string, string]>;
@@ -172,9 +173,9 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
     checkTokenizerJson(json);
     const model = json.model as JsonObject;
     vocab = parseVocab(model.vocab, 'tokenizer.json: model.vocab');
-    merges = (model.merges as unknown[]).map((m, i) => parseMerge(m, `tokenizer.json: model.merges[${i}]`));
+    merges = (model.merges as unknown[]).map((m, i) => parseMerge(m, () => `tokenizer.json: model.merges[${i}]`));
     const list = json.added_tokens ?? [];
-    if (!Array.isArray(list)) throw new ModelFileError('tokenizer.json: added_tokens must be an array');
+    if (!Array.isArray(list)) throw new ModelFileError(sayTokenizer('notArray', 'tokenizer.json', 'added_tokens'));
     list.forEach((t, i) => added.push(parseAddedToken(t, isJsonObject(t) ? t.id : undefined, `tokenizer.json: added_tokens[${i}]`)));
     source = 'tokenizer.json';
     checkSameAsPair(files, vocab, merges);
@@ -184,12 +185,12 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
     source = 'merges.txt';
   } else {
     const missing = files['vocab.json'] === undefined ? 'vocab.json' : 'merges.txt';
-    throw new ModelFileError(`no tokenizer: need tokenizer.json, or vocab.json + merges.txt (${missing} is missing)`);
+    throw new ModelFileError(sayTokenizer('noTokenizer', missing));
   }
 
   // Added tokens saved by transformers in tokenizer_config.json (the only place the vocab.json form keeps them).
   const decoder = config.added_tokens_decoder ?? {};
-  if (!isJsonObject(decoder)) throw new ModelFileError('tokenizer_config.json: added_tokens_decoder must be an object');
+  if (!isJsonObject(decoder)) throw new ModelFileError(sayTokenizer('notObject', 'tokenizer_config.json', 'added_tokens_decoder'));
   for (const [id, entry] of Object.entries(decoder)) {
     const token = parseAddedToken(entry, Number(id), `tokenizer_config.json: added_tokens_decoder["${id}"]`);
     if (!added.some((t) => t.content === token.content)) added.push(token);
@@ -212,7 +213,7 @@ export function parseTokenizerFiles(files: TokenizerFiles): TokenizerSpec {
   const pad = configToken(config, 'pad_token');
   if (pad !== undefined) special(pad);
   const extra = config.additional_special_tokens ?? [];
-  if (!Array.isArray(extra)) throw new ModelFileError('tokenizer_config.json: additional_special_tokens must be an array');
+  if (!Array.isArray(extra)) throw new ModelFileError(sayTokenizer('notArray', 'tokenizer_config.json', 'additional_special_tokens'));
   extra.forEach((_, i) => {
     const content = configToken({ [`additional_special_tokens[${i}]`]: extra[i] }, `additional_special_tokens[${i}]`);
     if (content) special(content);
