@@ -7,10 +7,20 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { BACKENDS, initBackend, type BackendChoice, type BackendName, type BackendReport } from '../core/backend';
 import { TFJS_WASM_PATHS } from '../tfjs-wasm';
 import type { Said } from '../core/messages';
+import { UserError } from '../core/errors';
 import { asSaid, sayWorker } from './messages';
 import type { BackendOffer, DeviceLimits } from './protocol';
 
 export const startBackend = (choice: BackendChoice): Promise<BackendReport> => initBackend(choice, { wasmPaths: TFJS_WASM_PATHS });
+
+/** Starts the backend the page chose: one that does not start is refused with its reason, worded by the page. */
+export async function startChosen(choice: BackendChoice): Promise<BackendReport> {
+  try {
+    return await startBackend(choice);
+  } catch (e) {
+    throw choice === 'auto' ? e : new UserError(sayWorker('backendDidNotStart', choice, offerReason(e)));
+  }
+}
 
 export async function probeBackends(): Promise<BackendOffer[]> {
   const offers: BackendOffer[] = [];

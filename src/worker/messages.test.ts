@@ -6,7 +6,7 @@ import { initBackend } from '../core/backend';
 import { wordIn, type Said } from '../core/messages';
 import { UserError } from '../core/errors';
 import { CATALOGS } from './catalogs';
-import { offerReason } from './backends';
+import { offerReason, startChosen } from './backends';
 import { faultMessage, withoutLost } from './faults';
 import { explainLoadFailure } from './model_sources';
 import { NetworkError } from './downloads';
@@ -53,6 +53,11 @@ describe('worker messages', () => {
     const failed = offerReason(new Error('backend webgl: webgl: failed to start: WebGL2 is not supported'));
     expect(failed.text).toBe('failed to start: WebGL2 is not supported');
     expect(es(failed)).toBe('no se pudo iniciar: WebGL2 is not supported');
+    // A backend the page chose that does not start: initBackend's English as it was.
+    const chosen = await startChosen('webgpu').then(() => null, (e: unknown) => e);
+    expect(chosen).toBeInstanceOf(UserError);
+    expect((chosen as UserError).message).toBe('backend webgpu: webgpu: navigator.gpu is missing (no WebGPU in this environment)');
+    expect(es((chosen as UserError).said!)).toBe('backend webgpu: falta navigator.gpu (no hay WebGPU en este entorno)');
   });
 
   it('says the hub is out of reach, with the download failure in the same language', () => {

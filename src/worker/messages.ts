@@ -18,6 +18,7 @@ const en = {
   noWebAssembly: () => 'WebAssembly is missing',
   backendNotSet: (backend: string, running: string) => `tf.setBackend('${backend}') failed (running: ${running})`,
   failedToStart: (why: string) => `failed to start: ${why}`,
+  backendDidNotStart: (backend: string, why: string) => `backend ${backend}: ${backend}: ${why}`,
 
   // faults.ts: what a fault ended, and what is kept
   deviceLostForGood: () => 'its device was lost during a run; reload the page to use it again',
@@ -98,6 +99,7 @@ const es: typeof en = {
   noWebAssembly: () => 'falta WebAssembly',
   backendNotSet: (backend, running) => `tf.setBackend('${backend}') falló (funcionando con: ${running})`,
   failedToStart: (why) => `no se pudo iniciar: ${why}`,
+  backendDidNotStart: (backend, why) => `backend ${backend}: ${why}`,
 
   deviceLostForGood: () => 'su dispositivo se perdió durante un entrenamiento; recarga la página para volver a usarlo',
   outOfMemory: (advice, kept) => `${capitalize(advice)}. ${kept}`,
