@@ -6,7 +6,7 @@
 //   is too full for that checkpoint);
 // - damaged files: a checkpoint left half-written is removed, a truncated dataset.blocks or a garbled run.json is
 //   named in the banner and can be deleted from the page, a corrupt model.safetensors or trainer_state.json is named
-//   in an alert when the run is continued.
+//   in an alert when the run is continued; a Spanish page words the banner in Spanish (the worker's sentence as data).
 // The fixture model with 512 tokens on wasm; the files are inspected and damaged through the page's own
 // navigator.storage. Screenshots go to e2e/artifacts/autosave-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -308,4 +308,28 @@ describe('autosave in the browser', () => {
     await expect.poll(() => banners(s).count()).toBe(0);
     expect(await s.page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('gpt2-studio-run').then(() => true, () => false))).toBe(false);
   }, 900_000);
+
+  it("words an unreadable saved run in the page's language, again when the language changes", async () => {
+    const p = await h.open('/');
+    contexts.push(p);
+    // A run folder whose run.json names another folder (moved by hand): the worker's sentence, with both names.
+    await p.page.evaluate(async () => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('gpt2-studio-runs', { create: true });
+      const dir = await root.getDirectoryHandle('run-0-here', { create: true });
+      const w = await (await dir.getFileHandle('run.json', { create: true })).createWritable();
+      await w.write(JSON.stringify({ id: 'run-0-there', model: 'gpt2', maxSteps: 10, startedAt: '', files: {} }));
+      await w.close();
+    });
+    await p.page.reload();
+    await expect.poll(() => p.page.getByRole('region', { name: 'Saved run' }).textContent(), { timeout: 60_000 }).toBe('A run saved in this browser cannot be '
+      + 'continued: run.json: id is run-0-there, not that of the folder run-0-here it is in.Delete saved run');
+    await p.page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+    const banner = p.page.getByRole('region', { name: 'Entrenamiento guardado' });
+    expect(await banner.textContent()).toBe('Un entrenamiento guardado en este navegador no se puede continuar: '
+      + 'run.json: su id es run-0-there, no el de la carpeta run-0-here en la que está.Borrar el entrenamiento guardado');
+    await p.screenshot('autosave-6-unreadable-spanish');
+    await banner.getByRole('button', { name: 'Borrar el entrenamiento guardado' }).click();
+    await expect.poll(() => banner.count()).toBe(0);
+    expect(p.errors).toEqual([]);
+  }, 300_000);
 });

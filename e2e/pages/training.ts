@@ -4,7 +4,7 @@
 // the reference in the page; the mismatches (none, when it passes) go back to the test.
 import * as Comlink from 'comlink';
 import { unzipSync } from 'fflate';
-import type { StudioApi, LogEntry } from '../../src/worker/protocol';
+import type { StudioApi, LogEntry, Said } from '../../src/worker/protocol';
 import type { BackendName } from '../../src/core/backend';
 import { parseSafetensors } from '../../src/core/io/safetensors';
 import { compareRun, type RunReference } from '../../test/compare_run';
@@ -31,7 +31,7 @@ async function run(backend: BackendName, reference: string, runName: string): Pr
   const refused = await api.train({ args: { ...args, per_device_train_batch_size: 100_000 } as never, dataset, samples: { prompt: '', everyEvaluations: 0, maxNewTokens: 0 } },
     Comlink.proxy({ onLog: () => {}, onProgress: () => {}, onWarning: () => {}, onSample: () => {}, onCheckpoint: () => {} })).then(() => '', (e: Error) => e.message);
   await api.train({ args: args as never, dataset, samples: { prompt: '', everyEvaluations: 0, maxNewTokens: 0 } },
-    Comlink.proxy({ onLog: (e: LogEntry) => { logs.push(e); }, onProgress: () => {}, onWarning: (w: string) => log('warning: ' + w), onSample: () => {}, onCheckpoint: () => {} }));
+    Comlink.proxy({ onLog: (e: LogEntry) => { logs.push(e); }, onProgress: () => {}, onWarning: (w: Said) => log('warning: ' + w.text), onSample: () => {}, onCheckpoint: () => {} }));
   const zip = unzipSync(new Uint8Array(await (await api.exportModel({ kind: 'zip' }))!.arrayBuffer()));
   // The same folder written as files (into the origin private file system, the API a folder the user picks has).
   const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(`export-${backend}-${runName}`, { create: true });

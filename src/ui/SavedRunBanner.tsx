@@ -31,7 +31,7 @@ export function SavedRunBanner({ api, hidden, onRestored }: Props) {
 }
 
 function SavedRunItem({ api, run, onRestored, onDone }: { api: Api; run: SavedRun; onRestored(run: RestoredRun): void; onDone(): void }) {
-  const { t, f } = useI18n();
+  const { t, f, word } = useI18n();
   const k = t.savedRun;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Wordable | null>(null);
@@ -44,7 +44,7 @@ function SavedRunItem({ api, run, onRestored, onDone }: { api: Api; run: SavedRu
   if ('problem' in run) {
     return (
       <section className="banner" aria-label={k.label}>
-        <p>{k.unreadable(run.problem)}</p>
+        <p>{k.unreadable(word(run.problem))}</p>
         <button type="button" disabled={busy} onClick={discard}>{k.delete}</button>
         <Alert message={error} />
       </section>

@@ -3,11 +3,11 @@
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { CheckpointInfo, Divergence, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
+import type { CheckpointInfo, Divergence, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Said, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
 import { messageOf, type Wordable } from './format';
 
-/** A warning from the worker: its English message, and a divergence as data for the page to word. */
-export interface TrainWarning { message: string; divergence?: Divergence }
+/** A warning from the worker, worded when shown; a divergence's numbers, for the page's own sentence. */
+export interface TrainWarning { message: Said; divergence?: Divergence }
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 

@@ -6,9 +6,21 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { BACKENDS, initBackend, type BackendChoice, type BackendName, type BackendReport } from '../core/backend';
 import { TFJS_WASM_PATHS } from '../tfjs-wasm';
+import type { Said } from '../core/messages';
+import { UserError } from '../core/errors';
+import { asSaid, sayWorker } from './messages';
 import type { BackendOffer, DeviceLimits } from './protocol';
 
 export const startBackend = (choice: BackendChoice): Promise<BackendReport> => initBackend(choice, { wasmPaths: TFJS_WASM_PATHS });
+
+/** Starts the backend the page chose: one that does not start is refused with its reason, worded by the page. */
+export async function startChosen(choice: BackendChoice): Promise<BackendReport> {
+  try {
+    return await startBackend(choice);
+  } catch (e) {
+    throw choice === 'auto' ? e : new UserError(sayWorker('backendDidNotStart', choice, offerReason(e)));
+  }
+}
 
 export async function probeBackends(): Promise<BackendOffer[]> {
   const offers: BackendOffer[] = [];
@@ -17,11 +29,32 @@ export async function probeBackends(): Promise<BackendOffer[]> {
       await startBackend(backend);
       offers.push({ backend, ok: true });
     } catch (e) {
-      // initBackend's message is "backend NAME: NAME: reason"; keep the reason.
-      offers.push({ backend, ok: false, reason: (e as Error).message.replace(/^backend \w+: \w+: /, '') });
+      offers.push({ backend, ok: false, reason: offerReason(e) });
     }
   }
   return offers;
+}
+
+/**
+ * core/backend's reasons for a backend that did not start, which it writes in English only, as sentences the page
+ * words in its language; one not listed here is shown as it is.
+ */
+const REASONS: Array<[RegExp, (m: RegExpExecArray) => Said]> = [
+  [/^navigator\.gpu is missing \(no WebGPU in this environment\)$/, () => sayWorker('noWebGPU')],
+  [/^no canvas to create a WebGL context \(not a browser\)$/, () => sayWorker('noCanvas')],
+  [/^WebAssembly is missing$/, () => sayWorker('noWebAssembly')],
+  [/^tf\.setBackend\('(\w+)'\) failed \(running: (\w+)\)$/, (m) => sayWorker('backendNotSet', m[1], m[2])],
+  [/^failed to start: (.*)$/s, (m) => sayWorker('failedToStart', m[1])],
+];
+
+/** Why one backend did not start: initBackend's message is "backend NAME: NAME: reason". */
+export function offerReason(e: unknown): Said {
+  const reason = (e instanceof Error ? e.message : String(e)).replace(/^backend \w+: \w+: /, '');
+  for (const [pattern, said] of REASONS) {
+    const m = pattern.exec(reason);
+    if (m) return said(m);
+  }
+  return asSaid(reason);
 }
 
 export async function deviceLimits(): Promise<DeviceLimits> {

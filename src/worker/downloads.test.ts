@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from '../core/errors';
+import { wordIn } from '../core/messages';
+import { CATALOGS } from './catalogs';
 import { fetchFile, NetworkError } from './downloads';
 
 const SIZE = 3 << 20;
@@ -30,6 +32,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** An error's sentence as the Spanish page words it. */
+const spanish = (err: unknown) => wordIn((err as ModelFileError).said!, 'es', CATALOGS);
 
 /** Sends the body from `from`, or only its first bytes and then drops the connection. */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, from: number, drop: boolean) {
@@ -109,6 +114,7 @@ describe('fetchFile', () => {
     const err = await download('/down.bin', 3).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as Error).message).toBe(`${base}/down.bin: download failed (HTTP 502; tried 3 times); check the connection and retry`);
+    expect(spanish(err)).toBe(`${base}/down.bin: la descarga falló (HTTP 502; 3 intentos); comprueba la conexión y vuelve a intentarlo`);
     expect(seen.get('/down.bin')).toHaveLength(3);
   });
 
@@ -117,6 +123,7 @@ describe('fetchFile', () => {
     const err = await download('/cut.bin', 2).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect((err as Error).message).toMatch(new RegExp(`^${base}/cut.bin: download failed after \\d+ bytes \\(interrupted: .*; tried 2 times\\)`));
+    expect(spanish(err)).toMatch(new RegExp(`^${base}/cut.bin: la descarga falló tras \\d+ bytes \\(interrumpida: .*; 2 intentos\\)`));
   });
 
   it('a missing file is null; a missing, private or gated hub repository is refused at once, naming the id', async () => {
@@ -132,6 +139,7 @@ describe('fetchFile', () => {
       expect(seen.get(path)).toHaveLength(1); // not retried
       return (err as Error).message;
     };
+    const inSpanish = async (path: string) => spanish(await download(path).catch((e: unknown) => e));
     expect(await message('/nobody/nothing/resolve/main/config.json')).toBe(
       "the Hugging Face hub id 'nobody/nothing': no such repository (or it is private); check the id, e.g. openai-community/gpt2",
     );
@@ -142,5 +150,12 @@ describe('fetchFile', () => {
       /^the Hugging Face hub id 'org\/private' \(file config\.json\): access denied \(HTTP 401\): the repository is private, gated or does not exist/,
     );
     expect(await message('/secret.bin')).toMatch(new RegExp(`^${base}/secret.bin: access denied \\(HTTP 403\\)`));
+    // The page words them in its language, the repository's name included.
+    expect(await inSpanish('/nobody/nothing/resolve/main/config.json')).toBe(
+      "el id 'nobody/nothing' del hub de Hugging Face: no existe ese repositorio (o es privado); comprueba el id, p. ej. openai-community/gpt2",
+    );
+    expect(await inSpanish('/org/private/resolve/main/config.json')).toMatch(
+      /^el id 'org\/private' del hub de Hugging Face \(archivo config\.json\): acceso denegado \(HTTP 401\): el repositorio es privado/,
+    );
   });
 });

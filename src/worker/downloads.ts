@@ -10,6 +10,8 @@ import { ModelFileError } from '../core/errors';
 import type { FileSource } from '../core/io/model_folder';
 import type { DownloadProgress } from './protocol';
 import { ByteBuffer } from '../core/bytes';
+import type { Said } from '../core/messages';
+import { sayWorker } from './messages';
 
 const CACHE_NAME = 'gpt2-studio-models-v1';
 const REPORT_EVERY_MS = 100;
@@ -91,7 +93,7 @@ export async function fetchFile(url: string, report: BodyProgress, opts: FetchOp
     report(shown, body?.total ?? null, shown / Math.max(1e-3, (performance.now() - start) / 1000), done);
   };
   for (let attempt = 1; ; attempt++) {
-    let failure: string;
+    let failure: Said | string;
     const from = body?.resumable ? body.buffer.length : 0;
     try {
       const res = await fetch(url, from > 0 ? { headers: { Range: `bytes=${from}-` } } : {});
@@ -100,25 +102,25 @@ export async function fetchFile(url: string, report: BodyProgress, opts: FetchOp
       if (res.status === 404) return null;
       if (!res.ok) {
         await res.body?.cancel();
-        if (!RETRIED.has(res.status)) throw new ModelFileError(`${url}: HTTP ${res.status} ${res.statusText}`.trim());
-        failure = `HTTP ${res.status}`;
+        if (!RETRIED.has(res.status)) throw new ModelFileError(sayWorker('httpError', url, res.status, res.statusText));
+        failure = sayWorker('httpStatus', res.status);
       } else if (res.status === 206 && !(body && from > 0 && continues(res, from, body.total, body.etag))) {
         await res.body?.cancel(); // a part of some other version of the file: start over
         body = null;
-        failure = 'the file changed on the server';
+        failure = sayWorker('fileChanged');
       } else {
         if (res.status !== 206) body = newBody(res); // 200: the whole file, from its start
         const buffer = body!.buffer;
-        failure = await readInto(res, buffer, (loaded) => show(loaded, false));
+        const interrupted = await readInto(res, buffer, (loaded) => show(loaded, false));
         const total = body!.total;
-        if (!failure) {
-          if (total !== null && buffer.length !== total) {
-            failure = `the body ended after ${buffer.length} of ${total} bytes`;
-          } else {
-            show(buffer.length, true);
-            // With a known size the buffer is exactly full; otherwise drop the unused capacity.
-            return buffer.length === total ? buffer.bytes() : buffer.bytes().slice();
-          }
+        if (interrupted) {
+          failure = interrupted;
+        } else if (total !== null && buffer.length !== total) {
+          failure = sayWorker('bodyEnded', buffer.length, total);
+        } else {
+          show(buffer.length, true);
+          // With a known size the buffer is exactly full; otherwise drop the unused capacity.
+          return buffer.length === total ? buffer.bytes() : buffer.bytes().slice();
         }
       }
     } catch (e) {
@@ -126,8 +128,7 @@ export async function fetchFile(url: string, report: BodyProgress, opts: FetchOp
       failure = (e as Error).message; // fetch itself failed: offline, DNS, connection refused or reset
     }
     if (attempt >= attempts) {
-      const got = body ? ` after ${body.buffer.length} bytes` : '';
-      throw new NetworkError(`${url}: download failed${got} (${failure}; tried ${attempts} times); check the connection and retry`);
+      throw new NetworkError(sayWorker('downloadFailed', url, body ? body.buffer.length : null, failure, attempts));
     }
     await new Promise((resolve) => setTimeout(resolve, backoffMs * 2 ** (attempt - 1)));
   }
@@ -158,22 +159,22 @@ function continues(res: Response, from: number, total: number | null, etag: stri
   return etag === null || tag === null || tag === etag;
 }
 
-/** Appends the body to `buffer`; returns '' when it ended normally, else what interrupted it. */
-async function readInto(res: Response, buffer: ByteBuffer, onBytes: (loaded: number) => void): Promise<string> {
+/** Appends the body to `buffer`; returns null when it ended normally, else what interrupted it. */
+async function readInto(res: Response, buffer: ByteBuffer, onBytes: (loaded: number) => void): Promise<Said | null> {
   if (!res.body) {
     buffer.push(new Uint8Array(await res.arrayBuffer()));
-    return '';
+    return null;
   }
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return '';
+      if (done) return null;
       buffer.push(value);
       onBytes(buffer.length);
     }
   } catch (e) {
-    return `interrupted: ${(e as Error).message}`;
+    return sayWorker('interrupted', (e as Error).message);
   }
 }
 
@@ -184,18 +185,13 @@ const HUB_FILE = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/;
  * The message for an answer that no retry changes: the repository is private, gated or missing. The hub answers
  * 401 for a repository that does not exist (as for a private one) and says which in X-Error-Code.
  */
-function refusal(url: string, res: Response): string | null {
+function refusal(url: string, res: Response): Said | null {
   const code = res.headers.get('X-Error-Code');
   const { origin, pathname } = new URL(url);
   const hub = HUB_FILE.exec(decodeURIComponent(pathname));
-  const repo = hub ? `the Hugging Face hub id '${hub[1]}'` : url;
-  if (code === 'RepoNotFound') return `${repo}: no such repository (or it is private); check the id, e.g. openai-community/gpt2`;
-  if (code === 'GatedRepo') {
-    return `${repo}: a gated repository: accept its conditions at ${hub ? `${origin}/${hub[1]}` : url} and load the downloaded files from disk (the studio sends no access token)`;
-  }
-  if (res.status === 401 || res.status === 403) {
-    return `${hub ? `${repo} (file ${hub[2]})` : url}: access denied (HTTP ${res.status}): the repository is private, gated or does not exist; ` +
-      'download the files with an account that may read them and load them from disk';
-  }
+  const repo = hub ? sayWorker('hubId', hub[1]) : url;
+  if (code === 'RepoNotFound') return sayWorker('noSuchRepository', repo);
+  if (code === 'GatedRepo') return sayWorker('gatedRepository', repo, hub ? `${origin}/${hub[1]}` : url);
+  if (res.status === 401 || res.status === 403) return sayWorker('accessDenied', hub ? sayWorker('hubFile', hub[1], hub[2]) : url, res.status);
   return null;
 }

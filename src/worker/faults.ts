@@ -4,6 +4,8 @@
 import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
 import type { DeviceFault, DeviceWatch } from './backends';
 import { outOfMemoryAdvice } from '../core/train/memory_plan';
+import type { Said } from '../core/messages';
+import { sayWorker } from './messages';
 import { BACKEND_LABELS, STUDIO_SETTING_NAMES, type BackendName, type BackendOffer, type CheckpointInfo } from './protocol';
 
 /** The order a run falls back in after a fault (the core's BACKENDS order). */
@@ -27,7 +29,7 @@ export const nextBackend = (backend: BackendName, offers: BackendOffer[]): Backe
 
 /** The offers with `backend` marked unavailable: tfjs keeps a lost device for it until the page reloads. */
 export const withoutLost = (backend: BackendName, offers: BackendOffer[]): BackendOffer[] =>
-  offers.map((o) => (o.backend === backend ? { ...o, ok: false, reason: 'its device was lost during a run; reload the page to use it again' } : o));
+  offers.map((o) => (o.backend === backend ? { ...o, ok: false, reason: sayWorker('deviceLostForGood') } : o));
 
 export interface FaultContext {
   backend: BackendName;
@@ -39,17 +41,12 @@ export interface FaultContext {
 }
 
 /** What happened, at which step, and what is kept: one sentence for the page's alert. */
-export function faultMessage(fault: DeviceFault, c: FaultContext): string {
-  const where = c.next ? ` on ${BACKEND_LABELS[c.next]}` : '';
-  const kept = c.checkpoint
-    ? `${c.checkpoint.name} is kept in this browser's storage: continue from step ${c.checkpoint.step}${where}.`
-    : `No checkpoint was saved yet (Save steps): start again${where}.`;
-  const what = fault.kind === 'out-of-memory'
-    ? capitalize(outOfMemoryAdvice({
-      backend: BACKEND_LABELS[c.backend], step: c.step + 1, batchSize: c.batchSize, blockSize: c.blockSize, detail: fault.detail, names: STUDIO_SETTING_NAMES,
-    })) + '.'
-    : `The ${c.backend === 'webgl' ? 'WebGL context' : `${BACKEND_LABELS[c.backend]} device`} was lost at step ${c.step} (${fault.detail}).`;
-  return `${what} ${kept}`;
+export function faultMessage(fault: DeviceFault, c: FaultContext): Said {
+  const next = c.next && BACKEND_LABELS[c.next];
+  const kept = c.checkpoint ? sayWorker('checkpointKept', c.checkpoint.name, c.checkpoint.step, next) : sayWorker('noCheckpointKept', next);
+  if (fault.kind === 'device-lost') return sayWorker('deviceLost', BACKEND_LABELS[c.backend], c.backend === 'webgl', c.step, fault.detail, kept);
+  const advice = outOfMemoryAdvice({
+    backend: BACKEND_LABELS[c.backend], step: c.step + 1, batchSize: c.batchSize, blockSize: c.blockSize, detail: fault.detail, names: STUDIO_SETTING_NAMES,
+  });
+  return sayWorker('outOfMemory', advice, kept);
 }
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -9,6 +9,7 @@ import { GPT2Tokenizer } from '../core/tokenizer';
 import { gpt2TokenizerFiles } from '../core/tokenizer/gpt2_files';
 import { BUILTIN_MODEL } from '../known_models';
 import { downloadSource, hubBase, NetworkError } from './downloads';
+import { saidOf, sayWorker } from './messages';
 import type { DownloadProgress, ModelSource } from './protocol';
 
 export const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
@@ -51,6 +52,5 @@ export function sourceName(source: ModelSource): string {
 /** A hub download that failed for the network's sake says that the hub is out of reach, and what works without it. */
 export function explainLoadFailure(e: unknown, source: ModelSource): unknown {
   if (source.kind !== 'hub' || !(e instanceof NetworkError)) return e;
-  return new NetworkError(`The Hugging Face hub (huggingface.co) cannot be reached, so ${source.id} cannot be downloaded: ${e.message}. ` +
-    `Without a network, choose the built-in model ${BUILTIN_MODEL.name}, or load a model folder from your disk with "Model files".`);
+  return new NetworkError(sayWorker('hubUnreachable', source.id, saidOf(e), BUILTIN_MODEL.name));
 }

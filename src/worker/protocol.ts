@@ -11,8 +11,9 @@ import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
 import type { ExportKind } from '../core/train/output';
 import type { Divergence, LogEntry, Progress } from '../core/train/trainer';
+import type { Said } from '../core/messages';
 
-export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, Divergence, GPT2Config, LogEntry, LoraConfig, Progress, TrainingArguments };
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, Divergence, GPT2Config, LogEntry, LoraConfig, Progress, Said, TrainingArguments };
 
 /**
  * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
@@ -66,8 +67,8 @@ export interface ModelInfo {
   parameters: number;
 }
 
-/** What each backend did when the worker tried it. */
-export interface BackendOffer { backend: BackendName; ok: boolean; reason?: string }
+/** What each backend did when the worker tried it: why one does not work, worded by the page. */
+export interface BackendOffer { backend: BackendName; ok: boolean; reason?: Said }
 
 /** What the device allows, as far as the browser tells. */
 export interface DeviceLimits {
@@ -132,8 +133,8 @@ export interface TrainEvents {
   onLog(entry: LogEntry): void;
   /** At most ten times a second, and at the last step. */
   onProgress(p: Progress): void;
-  /** `divergence`: the divergence warning as data, worded by the page in its language. */
-  onWarning(message: string, divergence?: Divergence): void;
+  /** Worded by the page in its language; `divergence`: the divergence warning's numbers, for the page's own sentence. */
+  onWarning(warning: Said, divergence?: Divergence): void;
   onSample(sample: Sample): void;
   onCheckpoint(checkpoint: CheckpointInfo): void;
 }
@@ -142,7 +143,7 @@ export interface TrainEvents {
 export interface RunFault {
   kind: 'device-lost' | 'out-of-memory';
   /** One sentence for the page's alert: what happened, at which step, and what is kept. */
-  message: string;
+  message: Said;
   backend: BackendName;
   /** The backend to continue on (the next of webgpu → webgl → wasm that works here), null when none is left. */
   next: BackendName | null;
@@ -183,7 +184,7 @@ export interface ResumableRun {
 export interface DamagedRun {
   id: string;
   /** What cannot be read, naming the file. */
-  problem: string;
+  problem: Said;
 }
 
 export type SavedRun = ResumableRun | DamagedRun;

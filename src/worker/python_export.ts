@@ -7,6 +7,7 @@ import type { FolderFiles } from '../core/io/files';
 import type { ModelFolder } from '../core/io/model_folder';
 import { pythonRun } from '../core/io/python_run';
 import type { TrainingArguments } from '../core/train/args';
+import { sayWorker } from './messages';
 import type { DatasetOptions } from './protocol';
 
 export interface PythonExportSource {
@@ -21,7 +22,7 @@ export interface PythonExportSource {
  * the caller runs it between optimizer steps, so that the weights and the step agree.
  */
 export async function preparePythonRun(src: PythonExportSource): Promise<(model: GPT2, globalStep: number) => FolderFiles> {
-  if (src.dataFiles.length === 0) throw new DataError('the dataset files of a restored run are not kept: add them again to export the run for Python');
+  if (src.dataFiles.length === 0) throw new DataError(sayWorker('restoredDatasetNotKept'));
   const train = await tokenizeFiles(src.dataFiles, src.folder.tokenizer, {});
   return (model, globalStep) => pythonRun({
     model, meta: src.folder, tokenizer: src.folder.tokenizer, args: src.args, blockSize: src.options.blockSize, train, validation: null,

@@ -6,6 +6,7 @@ import type { Trainer, TrainerHooks } from '../core/train/trainer';
 import type { FolderFiles } from '../core/io/files';
 import { watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { faultOf } from './faults';
+import { asSaid, sayWorker, saidOf } from './messages';
 import type { BackendName, CheckpointInfo, SampleSettings, TrainEvents, TrainResult } from './protocol';
 
 const PROGRESS_EVERY_MS = 100;
@@ -86,7 +87,7 @@ export class RunController {
           const step = Number(entry.step);
           run.sideWork = run.sideWork
             .then(() => this.host.sample(run, step))
-            .catch((e) => run.events.onWarning(`sample at step ${step} failed: ${(e as Error).message}`))
+            .catch((e) => run.events.onWarning(sayWorker('sampleFailed', step, saidOf(e))))
             .finally(release);
         }
       },
@@ -99,7 +100,7 @@ export class RunController {
           run.events.onProgress(p);
         }
       },
-      onWarning: (message, divergence) => active()?.events.onWarning(message, divergence),
+      onWarning: (message, divergence) => active()?.events.onWarning(asSaid(message), divergence),
       // Older checkpoints are pruned by the store (save_total_limit), which also counts those saved by hand.
       onCheckpoint: async (name, files) => {
         const run = active();
@@ -107,7 +108,7 @@ export class RunController {
         try {
           run.events.onCheckpoint(await this.host.writeCheckpoint(name, files, run.trainer));
         } catch (e) {
-          run.events.onWarning(`${name} was not saved: ${(e as Error).message}`);
+          run.events.onWarning(sayWorker('checkpointNotSaved', name, saidOf(e)));
         }
       },
     };

@@ -17,7 +17,8 @@
 // once its own first checkpoint is complete: until then the previous autosave stays the one to resume.
 import type { FolderFiles } from '../core/io/files';
 import { JsonFields } from '../core/io/json';
-import { ModelFileError } from '../core/errors';
+import { ModelFileError, UserError } from '../core/errors';
+import { saidOf, sayWorker } from './messages';
 import { writeFile } from './export_files';
 import type { DatasetSummary, SavedRun } from './protocol';
 
@@ -54,8 +55,8 @@ async function child(dir: FileSystemDirectoryHandle, name: string): Promise<File
 async function checkSizes(dir: FileSystemDirectoryHandle, sizes: Sizes, where: string): Promise<void> {
   for (const [name, expected] of Object.entries(sizes)) {
     const file = await dir.getFileHandle(name).then((h) => h.getFile(), () => null);
-    if (!file) throw new ModelFileError(`${where}${name}: missing`);
-    if (file.size !== expected) throw new ModelFileError(`${where}${name}: ${file.size} bytes where ${expected} were written (the file is truncated or damaged)`);
+    if (!file) throw new ModelFileError(sayWorker('fileMissing', `${where}${name}`));
+    if (file.size !== expected) throw new ModelFileError(sayWorker('fileTruncated', `${where}${name}`, file.size, expected));
   }
 }
 
@@ -77,7 +78,7 @@ function tryLock(id: string): Promise<Release | null> {
   });
 }
 
-const liveElsewhere = (id: string) => new Error(`the saved run ${id} is being trained in another tab of this browser: continue or discard it there`);
+const liveElsewhere = (id: string) => new UserError(sayWorker('trainedElsewhere', id));
 
 export class RunStore {
   /**
@@ -146,7 +147,7 @@ export class RunStore {
     if (!release) throw liveElsewhere(id);
     try {
       const dir = await child(await this.root(), id);
-      if (!dir || id === LEGACY) throw new Error(`the saved run ${id} is no longer in this browser's storage`);
+      if (!dir || id === LEGACY) throw new UserError(sayWorker('runGone', id));
       const run = new OwnRun(this, id, dir, (await readManifest(dir, id)).manifest, release, []);
       await run.removePartial();
       return run;
@@ -170,7 +171,7 @@ export class RunStore {
       const release = await tryLock(id);
       if (!release) continue; // live in a tab (this one's included)
       try {
-        const found = await this.inspect(id).catch((e: Error): SavedRun => ({ id, problem: e.message }));
+        const found = await this.inspect(id).catch((e): SavedRun => ({ id, problem: saidOf(e) }));
         if (found) runs.push(found);
       } finally {
         release();
@@ -182,14 +183,14 @@ export class RunStore {
 
   /** One unlocked run as the page offers it, or null after removing a run with nothing to continue. */
   private async inspect(id: string): Promise<SavedRun | null> {
-    if (id === LEGACY) return { id, problem: 'a run saved by an earlier version of GPT-2 Studio, which this one cannot continue' };
+    if (id === LEGACY) return { id, problem: sayWorker('earlierVersionRun') };
     const dir = await child(await this.root(), id);
-    if (!dir) throw new ModelFileError(`${id}: not a folder of a saved run`);
+    if (!dir) throw new ModelFileError(sayWorker('notARunFolder', id));
     let manifest: RunManifest;
     try {
       ({ manifest } = await readManifest(dir, id));
     } catch (e) {
-      return { id, problem: (e as Error).message };
+      return { id, problem: saidOf(e) };
     }
     const run = new OwnRun(this, id, dir, manifest, () => {}, []);
     await run.removePartial();
@@ -201,7 +202,7 @@ export class RunStore {
     try {
       await run.check(last.name);
     } catch (e) {
-      return { id, problem: (e as Error).message };
+      return { id, problem: saidOf(e) };
     }
     return { id, model: manifest.model, checkpoint: last.name, step: last.step, maxSteps: manifest.maxSteps, savedAt: last.savedAt };
   }
@@ -234,10 +235,10 @@ export class RunStore {
 
 /** run.json, checked against the folder it is in, with the dataset's files it lists. */
 async function readManifest(dir: FileSystemDirectoryHandle, id: string): Promise<{ manifest: RunManifest; files: Sizes }> {
-  const f = JsonFields.parse(await readFile(dir, 'run.json').catch(() => { throw new ModelFileError('run.json: missing'); }), 'run.json');
-  if (f.string('id') !== id) throw new ModelFileError(`run.json: id is ${f.string('id')}, not that of the folder ${id} it is in`);
+  const f = JsonFields.parse(await readFile(dir, 'run.json').catch(() => { throw new ModelFileError(sayWorker('fileMissing', 'run.json')); }), 'run.json');
+  if (f.string('id') !== id) throw new ModelFileError(sayWorker('runJsonId', f.string('id'), id));
   const files = sizesOf(f, 'files');
-  for (const name of DATASET_FILES) if (!(name in files)) throw new ModelFileError(`run.json: files does not list ${name}`);
+  for (const name of DATASET_FILES) if (!(name in files)) throw new ModelFileError(sayWorker('runJsonUnlisted', name));
   return { manifest: { model: f.string('model'), maxSteps: f.integer('maxSteps'), startedAt: f.string('startedAt') }, files };
 }
 
@@ -305,7 +306,7 @@ export class OwnRun {
     const dir = await this.dir.getDirectoryHandle(name);
     const where = `${name}/`;
     const marker = JsonFields.parse(await readFile(dir, COMPLETE), `${where}${COMPLETE}`);
-    if (marker.string('run') !== this.id) throw new ModelFileError(`${where}${COMPLETE}: written by run ${marker.string('run')}, not ${this.id}`);
+    if (marker.string('run') !== this.id) throw new ModelFileError(sayWorker('writtenByOtherRun', `${where}${COMPLETE}`, marker.string('run'), this.id));
     const sizes = sizesOf(marker, 'files');
     await checkSizes(dir, sizes, where);
     await checkSizes(this.dir, (await readManifest(this.dir, this.id)).files, '');
@@ -324,9 +325,9 @@ export class OwnRun {
   /** The dataset (its sizes are checked with each checkpoint). */
   async readDataset(): Promise<StoredDataset> {
     const f = JsonFields.parse(await readFile(this.dir, 'dataset.json'), 'dataset.json');
-    if (f.string('run') !== this.id) throw new ModelFileError(`dataset.json: written by run ${f.string('run')}, not ${this.id}`);
+    if (f.string('run') !== this.id) throw new ModelFileError(sayWorker('writtenByOtherRun', 'dataset.json', f.string('run'), this.id));
     const bytes = await readFile(this.dir, 'dataset.blocks');
-    if (bytes.byteLength % 4 !== 0) throw new ModelFileError(`dataset.blocks: ${bytes.byteLength} bytes is not a whole number of 4-byte token ids`);
+    if (bytes.byteLength % 4 !== 0) throw new ModelFileError(sayWorker('blocksNotWhole', bytes.byteLength));
     return {
       summary: f.object('summary').value as unknown as DatasetSummary, train: f.integers('train'), validation: f.integers('validation'),
       blocks: new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4),

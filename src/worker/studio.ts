@@ -26,13 +26,15 @@ import { Trainer } from '../core/train/trainer';
 import { isHostBackend } from '../core/backend/host_memory';
 import { deviceBudget, requireFit, trainingMode } from '../core/train/memory_plan';
 import { outputFolderFiles, savedModelFiles } from '../core/train/output';
-import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, type DeviceFault } from './backends';
+import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, startChosen, tensorMemory, type DeviceFault } from './backends';
 import { faultMessage, nextBackend, withoutLost } from './faults';
 import { RunController, type ActiveRun } from './run_controller';
 import { streamGenerate } from './generation';
 import { RunStore, type OwnRun } from './run_store';
 import { preparePythonRun } from './python_export';
 import { writeFolder, zipBlob } from './export_files';
+import { saidOf, sayWorker, type IdleAction } from './messages';
+import { ModelFileError, UserError } from '../core/errors';
 import { STUDIO_SETTING_NAMES } from './protocol';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, ExportKind, ExportTarget, GeneratedToken,
@@ -95,7 +97,7 @@ export class Studio implements StudioApi {
 
   setBackend(choice: BackendChoice): Promise<BackendState> {
     return this.serial(async () => {
-      this.assertIdle('change the backend');
+      this.assertIdle('backend');
       // Tensors live on one backend: the weights are read back and made again on the new one.
       const weights = this.model ? await readWeights(this.model.params) : null;
       const lora = this.model?.lora ? { config: this.model.lora.config, weights: await readWeights(this.model.lora.params) } : null;
@@ -103,7 +105,7 @@ export class Studio implements StudioApi {
       this.disposeModels();
       const previous = this.backend.report.backend;
       try {
-        this.backend = { ...this.backend, choice, report: await startBackend(choice) };
+        this.backend = { ...this.backend, choice, report: await startChosen(choice) };
       } catch (e) {
         await startBackend(previous); // a failed start leaves tfjs on cpu
         throw e;
@@ -117,7 +119,7 @@ export class Studio implements StudioApi {
 
   loadModel(source: ModelSource, onDownload: (p: DownloadProgress) => void): Promise<ModelInfo> {
     return this.serial(async () => {
-      this.assertIdle('load another model');
+      this.assertIdle('model');
       const folder = await readModelFolder(await openModelSource(source, onDownload)).catch((e) => { throw explainLoadFailure(e, source); });
       this.retireTrainer();
       this.finished = null;
@@ -133,7 +135,7 @@ export class Studio implements StudioApi {
 
   loadDataset(files: DatasetFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary> {
     return this.serial(async () => {
-      if (files.length === 0) throw new DataError('no files given');
+      if (files.length === 0) throw new DataError(sayWorker('noFilesGiven'));
       const dataset = await this.prepare(files, options, onProgress);
       this.dataFiles = files;
       this.dataset = dataset;
@@ -147,18 +149,18 @@ export class Studio implements StudioApi {
 
   private async regroup(options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<DatasetSummary> {
     if (this.dataFiles.length === 0) {
-      throw new DataError(this.dataset ? 'the files of a restored run are not kept: add the dataset files again to change how they are grouped' : 'add dataset files first');
+      throw new DataError(sayWorker(this.dataset ? 'restoredFilesNotKept' : 'addDatasetFirst'));
     }
     this.dataset = await this.prepare(this.dataFiles, options, onProgress);
     return this.dataset.summary;
   }
 
   private async prepare(files: DatasetFile[], options: DatasetOptions, onProgress: (p: TokenizeProgress) => void): Promise<Dataset> {
-    this.assertIdle('change the dataset');
+    this.assertIdle('dataset');
     const folder = this.requireModel();
     const n = folder.config.n_positions;
     if (!Number.isInteger(options.blockSize) || options.blockSize < 2 || options.blockSize > n) {
-      throw new SettingsError(`block_size must be an integer from 2 to the model's context of ${n} tokens (n_positions), got ${options.blockSize}`);
+      throw new SettingsError(sayWorker('blockSizeRange', n, options.blockSize));
     }
     const p = await prepareDataset(files, folder.tokenizer, options, [], (stage, done, total) => onProgress({ stage, done, total }));
     return {
@@ -172,7 +174,7 @@ export class Studio implements StudioApi {
 
   async train(request: TrainRequest, events: TrainEvents): Promise<TrainResult> {
     return this.runs.finish(await this.serial(async () => {
-      this.assertIdle('start another run');
+      this.assertIdle('run');
       const folder = this.requireModel();
       const args = resolveArgs(request.args);
       const lora = request.lora ? resolveLora(request.lora) : null;
@@ -200,7 +202,7 @@ export class Studio implements StudioApi {
           { summary: dataset.summary, blocks: dataset.data.blocks, train: dataset.data.train, validation: dataset.data.validation });
         this.adopt(own ?? null);
       } catch (e) {
-        events.onWarning(`checkpoints cannot be kept in this browser's storage (${(e as Error).message}); export the model instead`);
+        events.onWarning(sayWorker('noCheckpointStorage', saidOf(e)));
       }
       return this.beginRun(trainer, request.samples, events);
     }));
@@ -242,10 +244,10 @@ export class Studio implements StudioApi {
 
   recover(backend: BackendName): Promise<Recovered> {
     return this.serial(async () => {
-      this.assertIdle('change the backend');
+      this.assertIdle('backend');
       this.retireTrainer();
       this.disposeModels();
-      this.backend = { ...this.backend, choice: backend, report: await startBackend(backend) };
+      this.backend = { ...this.backend, choice: backend, report: await startChosen(backend) };
       const own = this.ownRun;
       if (own && await own.latest()) return { backend: this.backend, run: await this.restoreSaved(own) };
       if (this.folder) this.model = this.modelOf();
@@ -280,7 +282,7 @@ export class Studio implements StudioApi {
   saveCheckpoint(): Promise<CheckpointInfo> {
     return this.serial(async () => {
       const trainer = this.trainer;
-      if (!trainer) throw new Error('nothing to save: no run holds its optimizer state (a new model or backend releases it); start training first');
+      if (!trainer) throw new UserError(sayWorker('nothingToSave'));
       return this.runs.betweenSteps(async () => this.writeCheckpoint(`checkpoint-${trainer.globalStep}`, await trainer.checkpointFiles(), trainer));
     });
   }
@@ -288,12 +290,12 @@ export class Studio implements StudioApi {
   /** checkpoint-{step}/: the model folder beside the trainer's files, kept in the origin private file system. */
   private async writeCheckpoint(name: string, trainerFiles: FolderFiles, trainer: Trainer): Promise<CheckpointInfo> {
     const own = this.ownRun;
-    if (!own) throw new Error("this run's checkpoints cannot be kept in this browser's storage; use Export model");
+    if (!own) throw new UserError(sayWorker('checkpointsNotKept'));
     const files = await modelFolderFiles(this.model!, this.folder!);
     // On a GPU the weights are read here, not while the store writes them, so that a device lost meanwhile is noticed
     // first (a lost WebGL context reads back zeros); wasm and cpu cannot lose their memory, and stream them.
     if (!isHostBackend()) files.set('model.safetensors', await fileBytes(files.get('model.safetensors')!));
-    if (this.runs.run?.watch.isLost()) throw new Error('the device was lost while the weights were read: the previous checkpoint is kept');
+    if (this.runs.run?.watch.isLost()) throw new UserError(sayWorker('lostWhileReading'));
     for (const [n, bytes] of [...trainerFiles, ...await adapterFiles(this.model!, this.baseModelName)]) files.set(n, bytes);
     const limit = trainer.args.save_total_limit;
     await own.saveCheckpoint(name, files, limit > 0 ? limit : Infinity);
@@ -307,16 +309,16 @@ export class Studio implements StudioApi {
   /** Another tab's run is refused by the store; this tab's own is not offered, so only a leftover id reaches here. */
   discardSavedRun(id: string): Promise<void> {
     return this.serial(async () => {
-      if (id === this.ownRun?.id) throw new Error('this tab is training the run: it replaces the saved one');
+      if (id === this.ownRun?.id) throw new UserError(sayWorker('trainingHere'));
       await (await this.store)?.discard(id);
     });
   }
 
   loadCheckpoint(id: string): Promise<RestoredRun> {
     return this.serial(async () => {
-      this.assertIdle('load a checkpoint');
+      this.assertIdle('checkpoint');
       const store = await this.store;
-      if (!store) throw new Error("this browser has no origin private file system: no run is saved in it");
+      if (!store) throw new UserError(sayWorker('noPrivateFileSystem'));
       const run = await store.claim(id);
       try {
         const restored = await this.restoreSaved(run);
@@ -338,12 +340,12 @@ export class Studio implements StudioApi {
   /** The run's last checkpoint on the backend running now: model, dataset, optimizer and log history. */
   private async restoreSaved(run: OwnRun): Promise<RestoredRun> {
     const saved = await run.latest();
-    if (!saved) throw new Error(`the saved run ${run.id} has no complete checkpoint to continue from`);
+    if (!saved) throw new UserError(sayWorker('noCompleteCheckpoint', run.id));
     const files = await run.readCheckpoint(saved.name);
     const folder = await readModelFolder(memorySource(files, saved.name));
     const stored = await run.readDataset();
     const argsFile = files.get('training_args.json');
-    if (!argsFile) throw new Error(`${saved.name}: training_args.json is missing`);
+    if (!argsFile) throw new ModelFileError(sayWorker('argsMissing', saved.name));
     const args = resolveArgs(parseJsonObject(argsFile, 'training_args.json') as Partial<TrainingArguments>);
     this.retireTrainer();
     this.finished = null;
@@ -367,8 +369,8 @@ export class Studio implements StudioApi {
   async continueTraining(samples: SampleSettings, events: TrainEvents): Promise<TrainResult> {
     return this.runs.finish(await this.serial(async () => {
       const trainer = this.restored;
-      if (!trainer || trainer !== this.trainer) throw new Error('no restored run to continue: load the checkpoint first');
-      this.assertIdle('continue the saved run');
+      if (!trainer || trainer !== this.trainer) throw new UserError(sayWorker('noRestoredRun'));
+      this.assertIdle('continue');
       this.restored = null;
       return this.beginRun(trainer, samples, events);
     }));
@@ -423,12 +425,12 @@ export class Studio implements StudioApi {
   }
 
   private requireModel(): ModelFolder {
-    if (!this.folder || !this.model) throw new Error('load a model first');
+    if (!this.folder || !this.model) throw new UserError(sayWorker('loadModelFirst'));
     return this.folder;
   }
 
-  private assertIdle(what: string): void {
-    if (this.runs.run) throw new Error(`stop training before you ${what}`);
+  private assertIdle(what: IdleAction): void {
+    if (this.runs.run) throw new UserError(sayWorker('stopTrainingFirst', what));
   }
 
   /** Frees the latest trainer's optimizer state, keeping what the log download and export need. */
