@@ -47,7 +47,7 @@ export function faultMessage(fault: DeviceFault, c: FaultContext): string {
   const what = fault.kind === 'out-of-memory'
     ? capitalize(outOfMemoryAdvice({
       backend: BACKEND_LABELS[c.backend], step: c.step + 1, batchSize: c.batchSize, blockSize: c.blockSize, detail: fault.detail, names: STUDIO_SETTING_NAMES,
-    })) + '.'
+    }).text) + '.'
     : `The ${c.backend === 'webgl' ? 'WebGL context' : `${BACKEND_LABELS[c.backend]} device`} was lost at step ${c.step} (${fault.detail}).`;
   return `${what} ${kept}`;
 }
