@@ -217,11 +217,16 @@ export function requireFit(request: PlanRequest, names: SettingNames, hint = '')
   return plan;
 }
 
+/** A setting's or a backend's name in a sentence: a flag or label, or a sentence for the page to word in its language. */
+type Name = string | Said;
+
 /**
  * What to do after a step ran out of memory anyway: the batch that did not fit and the setting to lower, for the CLI's
  * error (its `text`) and the studio's fault alike (a sentence starting in lower case, for the caller's own).
  */
-export function outOfMemoryAdvice(o: { backend: string; step: number; batchSize: number; blockSize: number; detail: string | Said; names: SettingNames }): Said {
+export function outOfMemoryAdvice(o: {
+  backend: Name; step: number; batchSize: number; blockSize: number; detail: string | Said; names: { batchSize: Name; blockSize: Name };
+}): Said {
   const { batchSize: b, names } = o;
   return sayTrain('outOfMemory', o.backend, o.step, b, o.blockSize, o.detail, b > 1 ? names.batchSize : names.blockSize, b > 1 ? Math.floor(b / 2) : null);
 }
