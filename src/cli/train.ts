@@ -202,7 +202,7 @@ export async function run(v: FlagValues): Promise<void> {
     const advice = outOfMemoryAdvice({
       backend, step: trainer.globalStep + 1, batchSize: args.per_device_train_batch_size, blockSize, detail: outOfMemoryDetail(e), names: FLAG_NAMES,
     });
-    throw new SettingsError(`${advice} and ${lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'}`);
+    throw new SettingsError(`${advice.text} and ${lastCheckpoint ? `resume from ${lastCheckpoint}, which is intact` : 'start again (no checkpoint was written)'}`);
   } finally {
     process.off('SIGINT', onSigint);
     bar.done();

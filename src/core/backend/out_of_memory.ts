@@ -1,6 +1,8 @@
 // Telling an allocation failure from other errors, for the CLI and the worker: both report it as "this batch does
 // not fit" and keep the last checkpoint, instead of a crash.
 import { wasmHeapBytes } from './host_memory';
+import type { Said } from '../messages';
+import { sayTrain } from '../train/messages';
 
 /** Messages that say an allocation failed: a wasm heap that could not grow, an ArrayBuffer the host could not
  * allocate, a WebGL texture beyond its limits, WebGPU's out-of-memory. */
@@ -24,9 +26,18 @@ export function isOutOfMemory(e: unknown): boolean {
   return ALLOCATION_FAILED.test(m) || wasmHeapFailed(m);
 }
 
-/** What ran out, for a message: the wasm heap's failures say nothing of it, so its size is given instead. */
-export function outOfMemoryDetail(e: unknown): string {
+/**
+ * What ran out, for a message: the error's own first line (the platform's words), or, since the wasm heap's failures
+ * say nothing of it, the heap's size as a sentence of ours (for the page's language).
+ */
+export function outOfMemoryCause(e: unknown): string | Said {
   const m = e instanceof Error ? e.message : String(e);
   if (!wasmHeapFailed(m)) return m.split('\n')[0];
-  return `the WebAssembly heap had grown to ${((wasmHeapBytes() ?? 0) / 2 ** 30).toFixed(2)} GiB of its 4 GiB`;
+  return sayTrain('wasmHeapFull', (wasmHeapBytes() ?? 0) / 2 ** 30);
+}
+
+/** outOfMemoryCause in English. */
+export function outOfMemoryDetail(e: unknown): string {
+  const cause = outOfMemoryCause(e);
+  return typeof cause === 'string' ? cause : cause.text;
 }

@@ -1,5 +1,9 @@
 // The subset of Hugging Face's GPT2Config that decides GPT-2's shapes and behaviour, read from config.json.
 import { ModelFileError } from '../errors';
+import type { Said } from '../messages';
+import { jsonText } from '../io/json';
+import { sayIo } from '../io/messages';
+import { sayGPT2 } from './messages';
 
 export interface GPT2Config {
   vocab_size: number;
@@ -21,27 +25,28 @@ export interface GPT2Config {
 
 /** Validates a parsed config.json; `raw` is kept by the caller to write it back unchanged on export. */
 export function parseConfig(raw: unknown, fileName = 'config.json'): GPT2Config {
-  const fail = (what: string): never => { throw new ModelFileError(`${fileName}: ${what}`); };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('expected a JSON object');
+  const fail = (said: Said): never => { throw new ModelFileError(said); };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(sayIo('notObject', fileName));
   const c = raw as Record<string, unknown>;
+  const mustBe = (key: string, expected: Said) => fail(sayIo('fieldMustBeFound', fileName, key, expected, jsonText(c[key])));
   if (c.model_type !== undefined && c.model_type !== 'gpt2') {
-    fail(`model_type is ${JSON.stringify(c.model_type)}; GPT-2 Studio trains GPT-2 models (model_type "gpt2")`);
+    fail(sayGPT2('notGpt2', fileName, jsonText(c.model_type)));
   }
   const int = (key: string, dflt?: number): number => {
     const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(`${key} must be a positive integer, found ${JSON.stringify(c[key])}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) mustBe(key, sayIo('aPositiveInteger'));
     return v as number;
   };
   const num = (key: string, dflt: number, lo = 0, hi = 1): number => {
     const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !(v >= lo && v <= hi)) fail(`${key} must be a number in [${lo}, ${hi}], found ${JSON.stringify(c[key])}`);
+    if (typeof v !== 'number' || !(v >= lo && v <= hi)) mustBe(key, sayIo('aNumberIn', lo, hi));
     return v as number;
   };
   const act = c.activation_function ?? 'gelu_new';
-  if (act !== 'gelu_new') fail(`activation_function ${JSON.stringify(act)} is not supported; expected "gelu_new"`);
+  if (act !== 'gelu_new') fail(sayGPT2('activation', fileName, jsonText(act)));
   const n_embd = int('n_embd', 768);
   const n_head = int('n_head', 12);
-  if (n_embd % n_head !== 0) fail(`n_embd (${n_embd}) must be divisible by n_head (${n_head})`);
+  if (n_embd % n_head !== 0) fail(sayGPT2('headsDoNotDivide', fileName, n_embd, n_head));
   const vocab_size = int('vocab_size', 50257);
   return {
     vocab_size,

@@ -8,6 +8,7 @@ import type { GPT2Config } from './config';
 import { matMul, product } from './matmul';
 import { mulberry32 } from '../random';
 import { SettingsError } from '../train/args';
+import { sayGPT2 } from './messages';
 import type { LoraConfig } from '../train/lora_args';
 
 /** GPT-2's Conv1D layers in a block, with their [in, out] shapes. */
@@ -35,7 +36,7 @@ export function loraModules(c: GPT2Config, l: LoraConfig): Array<[string, number
   };
   for (const t of l.target_modules) {
     if (!all.some(([m]) => matches(m, t))) {
-      throw new SettingsError(`lora_target_modules: "${t}" matches none of GPT-2's Conv1D layers (c_attn, c_proj, c_fc, or attn.c_proj / mlp.c_proj)`);
+      throw new SettingsError(sayGPT2('targetMatchesNone', t));
     }
   }
   return all.filter(([m]) => l.target_modules.some((t) => matches(m, t)));

@@ -2,6 +2,8 @@
 // `--config_overrides "n_embd=…,n_layer=…"` applied, and the named sizes the studio offers. No TensorFlow.js here:
 // the page lists the sizes with their parameter counts.
 import { ModelFileError } from '../errors';
+import { sayIo } from '../io/messages';
+import { sayGPT2 } from './messages';
 import { countParameters, parseConfig, type GPT2Config } from './config';
 
 /** config.json of `GPT2Config()`: transformers' defaults, which are openai-community/gpt2's shapes. */
@@ -25,16 +27,16 @@ export function applyConfigOverrides(raw: Record<string, unknown>, overrides: st
   for (const part of overrides.split(',')) {
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim(), value = part.slice(eq + 1).trim();
-    if (eq < 0 || key === '') throw new ModelFileError(`${where}: expected key=value pairs separated by commas, got "${part}"`);
-    if (!(key in out)) throw new ModelFileError(`${where}: GPT2Config has no key "${key}"`);
+    if (eq < 0 || key === '') throw new ModelFileError(sayGPT2('overridePairs', where, part));
+    if (!(key in out)) throw new ModelFileError(sayGPT2('overrideKey', where, key));
     const old = out[key];
     if (typeof old === 'boolean') {
-      if (!['true', 'false', '1', '0'].includes(value.toLowerCase())) throw new ModelFileError(`${where}: ${key} must be true or false, got "${value}"`);
+      if (!['true', 'false', '1', '0'].includes(value.toLowerCase())) throw new ModelFileError(sayIo('fieldMustBe', where, key, sayIo('trueOrFalse'), `"${value}"`));
       out[key] = ['true', '1'].includes(value.toLowerCase());
     } else if (typeof old === 'number' || old === null) {
       const n = Number(value);
       if (value === '' || !Number.isFinite(n) || (Number.isInteger(old) && old !== null && !Number.isInteger(n))) {
-        throw new ModelFileError(`${where}: ${key} must be ${Number.isInteger(old) ? 'an integer' : 'a number'}, got "${value}"`);
+        throw new ModelFileError(sayIo('fieldMustBe', where, key, sayIo(Number.isInteger(old) ? 'anInteger' : 'aNumber'), `"${value}"`));
       }
       out[key] = n;
     } else {

@@ -4,6 +4,7 @@
 import type { GPT2Config } from './config';
 import { type SafetensorsFile } from '../io/safetensors';
 import { ModelFileError } from '../errors';
+import { sayGPT2 } from './messages';
 
 /** Every trainable parameter with its shape. Conv1D weights are [in, out], as Hugging Face stores them. */
 export function parameterShapes(c: GPT2Config): Map<string, number[]> {
@@ -45,18 +46,18 @@ export function readParameters(file: SafetensorsFile, c: GPT2Config, fileName = 
   const out = new Map<string, Float32Array>();
   for (const [name, shape] of shapes) {
     const key = byName.get(name);
-    if (key === undefined) throw new ModelFileError(`${fileName}: missing tensor "${name}" (expected shape [${shape}] from config.json)`);
+    if (key === undefined) throw new ModelFileError(sayGPT2('missingTensor', fileName, name, String(shape)));
     const info = file.tensors.get(key)!;
     if (info.shape.join() !== shape.join()) {
-      throw new ModelFileError(`${fileName}: tensor "${key}" has shape [${info.shape}], expected [${shape}] from config.json`);
+      throw new ModelFileError(sayGPT2('tensorShape', fileName, key, String(info.shape), String(shape)));
     }
     if (info.dtype !== 'F32' && info.dtype !== 'F16' && info.dtype !== 'BF16') {
-      throw new ModelFileError(`${fileName}: tensor "${key}" has dtype ${info.dtype}; expected F32, F16 or BF16`);
+      throw new ModelFileError(sayGPT2('tensorDtype', fileName, key, info.dtype));
     }
     out.set(name, file.float32(key));
   }
   const unknown = [...byName.keys()].filter((n) => !shapes.has(n));
-  if (unknown.length) throw new ModelFileError(`${fileName}: unexpected tensors for a ${c.n_layer}-layer GPT-2: ${unknown.slice(0, 5).join(', ')}`);
+  if (unknown.length) throw new ModelFileError(sayGPT2('unexpectedTensors', fileName, c.n_layer, unknown.slice(0, 5).join(', ')));
   return out;
 }
 

@@ -3,6 +3,9 @@
 // PEFT 0.19.1 dumps them) and adapter_model.safetensors (keys base_model.model.transformer.h.N.<module>.lora_A.weight
 // [r, in] and lora_B.weight [out, r], float32, without the adapter's name, as get_peft_model_state_dict saves them).
 import { ModelFileError } from '../errors';
+import type { Said } from '../messages';
+import { jsonText } from './json';
+import { sayIo } from './messages';
 import type { GPT2Config } from '../gpt2/config';
 import { adapterShapes, LoraAdapter } from '../gpt2/lora';
 import { resolveLora, type LoraConfig } from '../train/lora_args';
@@ -77,26 +80,27 @@ export async function isAdapterFolder(src: FileSource): Promise<boolean> {
 
 /** Parses adapter_config.json: a plain LoRA for a causal LM on Conv1D layers; anything else is named and refused. */
 export function parseAdapterConfig(raw: unknown): { config: LoraConfig; baseModelNameOrPath: string | null } {
-  const fail = (what: string): never => { throw new ModelFileError(`${ADAPTER_CONFIG}: ${what}`); };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('expected a JSON object');
+  const fail = (said: Said): never => { throw new ModelFileError(said); };
+  const mustBe = (key: string, expected: Said, found: unknown) => fail(sayIo('fieldMustBeFound', ADAPTER_CONFIG, key, expected, jsonText(found)));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(sayIo('notObject', ADAPTER_CONFIG));
   const c = raw as Record<string, unknown>;
-  if (c.peft_type !== 'LORA') fail(`peft_type is ${JSON.stringify(c.peft_type)}; only LoRA adapters ("LORA") are supported`);
-  if (c.task_type !== undefined && c.task_type !== null && c.task_type !== 'CAUSAL_LM') fail(`task_type is ${JSON.stringify(c.task_type)}; expected "CAUSAL_LM"`);
+  if (c.peft_type !== 'LORA') fail(sayIo('notLora', ADAPTER_CONFIG, jsonText(c.peft_type)));
+  if (c.task_type !== undefined && c.task_type !== null && c.task_type !== 'CAUSAL_LM') fail(sayIo('notCausalLm', ADAPTER_CONFIG, jsonText(c.task_type)));
   const unsupported: Array<[string, (v: unknown) => boolean]> = [
     ['use_dora', (v) => v === true], ['bias', (v) => v !== 'none'], ['lora_bias', (v) => v === true],
     ['modules_to_save', (v) => Array.isArray(v) && v.length > 0], ['rank_pattern', (v) => isNonEmptyObject(v)],
     ['alpha_pattern', (v) => isNonEmptyObject(v)], ['layers_to_transform', (v) => v !== null],
     ['use_qalora', (v) => v === true], ['trainable_token_indices', (v) => v !== null],
   ];
-  for (const [key, bad] of unsupported) if (c[key] !== undefined && bad(c[key])) fail(`${key} ${JSON.stringify(c[key])} is not supported (a plain LoRA is)`);
-  if (c.fan_in_fan_out === false) fail('fan_in_fan_out is false; GPT-2\'s Conv1D layers store their weights [in, out], so PEFT sets it to true');
-  if (!Number.isInteger(c.r) || (c.r as number) <= 0) fail(`r must be a positive integer, found ${JSON.stringify(c.r)}`);
-  if (typeof c.lora_alpha !== 'number' || !(c.lora_alpha > 0)) fail(`lora_alpha must be a number > 0, found ${JSON.stringify(c.lora_alpha)}`);
+  for (const [key, bad] of unsupported) if (c[key] !== undefined && bad(c[key])) fail(sayIo('notPlainLora', ADAPTER_CONFIG, key, jsonText(c[key])));
+  if (c.fan_in_fan_out === false) fail(sayIo('fanInFanOut', ADAPTER_CONFIG));
+  if (!Number.isInteger(c.r) || (c.r as number) <= 0) mustBe('r', sayIo('aPositiveInteger'), c.r);
+  if (typeof c.lora_alpha !== 'number' || !(c.lora_alpha > 0)) mustBe('lora_alpha', sayIo('aNumberAbove0'), c.lora_alpha);
   const dropout = c.lora_dropout ?? 0;
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail(`lora_dropout must be in [0, 1), found ${JSON.stringify(c.lora_dropout)}`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) mustBe('lora_dropout', sayIo('inUnitRange'), c.lora_dropout);
   const t = c.target_modules;
   if (!(Array.isArray(t) && t.length > 0 && t.every((x) => typeof x === 'string'))) {
-    fail(`target_modules must be a list of module names, found ${JSON.stringify(t)}`);
+    mustBe('target_modules', sayIo('aListOfModuleNames'), t);
   }
   const config = resolveLora({ r: c.r as number, lora_alpha: c.lora_alpha as number, lora_dropout: dropout as number, target_modules: t as string[], use_rslora: c.use_rslora === true });
   const base = typeof c.base_model_name_or_path === 'string' ? c.base_model_name_or_path : null;
@@ -108,9 +112,9 @@ const isNonEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && 
 /** An adapter folder's adapter_config.json, read and checked (the CLI plans a run's memory with it before any weight is read). */
 export async function readAdapterConfig(src: FileSource): Promise<ReturnType<typeof parseAdapterConfig>> {
   const rawConfig = await src.read(ADAPTER_CONFIG);
-  if (rawConfig === null) throw new ModelFileError(`${src.location}: no ${ADAPTER_CONFIG} (a PEFT adapter folder holds ${ADAPTER_CONFIG} and ${ADAPTER_WEIGHTS})`);
+  if (rawConfig === null) throw new ModelFileError(sayIo('noAdapterConfig', src.location, ADAPTER_CONFIG, ADAPTER_WEIGHTS));
   let raw: unknown;
-  try { raw = JSON.parse(new TextDecoder().decode(rawConfig)); } catch (e) { throw new ModelFileError(`${ADAPTER_CONFIG}: not valid JSON (${(e as Error).message})`); }
+  try { raw = JSON.parse(new TextDecoder().decode(rawConfig)); } catch (e) { throw new ModelFileError(sayIo('notJson', ADAPTER_CONFIG, (e as Error).message)); }
   return parseAdapterConfig(raw);
 }
 
@@ -123,7 +127,7 @@ export async function readAdapterFolder(src: FileSource, c: GPT2Config): Promise
   const bytes = await src.read(ADAPTER_WEIGHTS);
   if (bytes === null) {
     const bin = (await src.read('adapter_model.bin')) !== null;
-    throw new ModelFileError(`${src.location}: no ${ADAPTER_WEIGHTS}` + (bin ? ' (only adapter_model.bin, a pickle, which is never loaded here: save the adapter with safe_serialization=True)' : ''));
+    throw new ModelFileError(sayIo('noAdapterWeights', src.location, ADAPTER_WEIGHTS, bin));
   }
   const file = parseSafetensors(bytes, ADAPTER_WEIGHTS);
   const shapes = adapterShapes(c, config);
@@ -131,13 +135,13 @@ export async function readAdapterFolder(src: FileSource, c: GPT2Config): Promise
   for (const [name, shape] of shapes) {
     const key = adapterKey(name);
     const info = file.tensors.get(key);
-    if (!info) throw new ModelFileError(`${ADAPTER_WEIGHTS}: missing tensor "${key}" (expected shape [${shape}] from ${ADAPTER_CONFIG}'s r and target_modules and the base model's config.json)`);
-    if (info.shape.join() !== shape.join()) throw new ModelFileError(`${ADAPTER_WEIGHTS}: tensor "${key}" has shape [${info.shape}], expected [${shape}] (r = ${config.r} and the base model's config.json)`);
+    if (!info) throw new ModelFileError(sayIo('missingAdapterTensor', ADAPTER_WEIGHTS, key, String(shape), ADAPTER_CONFIG));
+    if (info.shape.join() !== shape.join()) throw new ModelFileError(sayIo('adapterTensorShape', ADAPTER_WEIGHTS, key, String(info.shape), String(shape), config.r));
     weights.set(name, file.float32(key));
   }
   const expected = new Set([...shapes.keys()].map(adapterKey));
   const unknown = [...file.tensors.keys()].filter((k) => !expected.has(k));
-  if (unknown.length) throw new ModelFileError(`${ADAPTER_WEIGHTS}: unexpected tensors for ${ADAPTER_CONFIG}'s target_modules on a ${c.n_layer}-layer GPT-2: ${unknown.slice(0, 5).join(', ')}`);
+  if (unknown.length) throw new ModelFileError(sayIo('unexpectedAdapterTensors', ADAPTER_WEIGHTS, ADAPTER_CONFIG, c.n_layer, unknown.slice(0, 5).join(', ')));
   return { config, baseModelNameOrPath, weights };
 }
 

@@ -4,11 +4,14 @@ import { parseConfig, type GPT2Config } from '../gpt2/config';
 import { readParameters } from '../gpt2/weights';
 import { parseSafetensors } from './safetensors';
 import { ModelFileError } from '../errors';
+import type { Said } from '../messages';
+import { jsonText } from './json';
+import { sayIo } from './messages';
 import { GPT2Tokenizer, type TokenizerFiles } from '../tokenizer';
 
 export interface FileSource {
-  /** Where the files come from, for messages: a path, a URL or "dropped files". */
-  readonly location: string;
+  /** Where the files come from, for messages: a path, a URL or "the files given" (a sentence, for the page's language). */
+  readonly location: string | Said;
   /** The file's bytes, or null when the folder has no such file. */
   read(file: string): Promise<Uint8Array | null>;
 }
@@ -30,13 +33,13 @@ async function readJson(src: FileSource, file: string): Promise<unknown | null> 
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
-    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(sayIo('notJson', file, (e as Error).message));
   }
 }
 
 export async function readConfig(src: FileSource): Promise<{ config: GPT2Config; raw: Record<string, unknown> }> {
   const raw = await readJson(src, 'config.json');
-  if (raw === null) throw new ModelFileError(`${src.location}: no config.json (a Hugging Face model folder needs config.json, model.safetensors and the tokenizer files)`);
+  if (raw === null) throw new ModelFileError(sayIo('noConfig', src.location));
   return { config: parseConfig(raw), raw: raw as Record<string, unknown> };
 }
 
@@ -52,7 +55,7 @@ async function loadTokenizer(src: FileSource): Promise<{ tokenizer: GPT2Tokenize
     if (b) files[f] = new TextDecoder().decode(b);
   }
   if (!files['tokenizer.json'] && !(files['vocab.json'] && files['merges.txt'])) {
-    throw new ModelFileError(`${src.location}: no tokenizer (expected tokenizer.json, or vocab.json and merges.txt)`);
+    throw new ModelFileError(sayIo('noTokenizer', src.location));
   }
   const from = files['tokenizer.json'] !== undefined ? 'tokenizer.json' : 'vocab.json + merges.txt';
   return { tokenizer: GPT2Tokenizer.fromFiles(files), from };
@@ -66,17 +69,14 @@ async function loadTokenizer(src: FileSource): Promise<{ tokenizer: GPT2Tokenize
 export function checkTokenizerFits(tokenizer: GPT2Tokenizer, config: GPT2Config, named: Array<[string, Record<string, unknown>]>, from: string): void {
   const rows = config.vocab_size;
   if (tokenizer.vocabSize > rows) {
-    throw new ModelFileError(
-      `${from}: the tokenizer has ${tokenizer.vocabSize} tokens (ids 0..${tokenizer.vocabSize - 1}), more than the model's vocab_size ${rows} ` +
-        '(config.json, the rows of wte.weight): the tokenizer belongs to another model',
-    );
+    throw new ModelFileError(sayIo('tokenizerTooLarge', from, tokenizer.vocabSize, rows));
   }
   for (const [file, json] of named) {
     for (const key of ['bos_token_id', 'eos_token_id', 'pad_token_id']) {
       const id = json[key];
       if (id === undefined || id === null) continue;
       if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= tokenizer.vocabSize) {
-        throw new ModelFileError(`${file}: ${key} ${JSON.stringify(id)} is not a token of the tokenizer (${from}: ids 0..${tokenizer.vocabSize - 1})`);
+        throw new ModelFileError(sayIo('notAToken', file, key, jsonText(id), from, tokenizer.vocabSize));
       }
     }
   }
@@ -92,10 +92,7 @@ export async function readModelFolder(src: FileSource): Promise<ModelFolder> {
   const bytes = await src.read('model.safetensors');
   if (bytes === null) {
     const pickle = (await src.read('pytorch_model.bin')) !== null;
-    throw new ModelFileError(pickle
-      ? `${src.location}: only pytorch_model.bin (a pickle checkpoint, which is never loaded here, since unpickling runs code). ` +
-        'Convert it with transformers: GPT2LMHeadModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)'
-      : `${src.location}: no model.safetensors`);
+    throw new ModelFileError(pickle ? sayIo('onlyPickle', src.location) : sayIo('noWeights', src.location));
   }
   const weights = readParameters(parseSafetensors(bytes), config);
   return { config, rawConfig: raw, generationConfig, weights, tokenizer };
@@ -116,6 +113,6 @@ export function urlSource(base: string, fetchImpl: typeof fetch = fetch): FileSo
 }
 
 /** Files held in memory, e.g. picked or dropped in the browser. */
-export function memorySource(files: Map<string, Uint8Array>, location = 'the files given'): FileSource {
+export function memorySource(files: Map<string, Uint8Array>, location: string | Said = sayIo('filesGiven')): FileSource {
   return { location, read: async (f) => files.get(f) ?? null };
 }

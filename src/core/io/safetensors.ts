@@ -3,6 +3,9 @@
 // write here; the npm packages for it are either Node-only or do not upcast F16/BF16.
 
 import { ModelFileError } from '../errors';
+import type { Said } from '../messages';
+import { jsonText } from './json';
+import { sayIo } from './messages';
 import type { ByteStream } from './files';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64' | 'I16' | 'U16' | 'I8';
@@ -20,20 +23,20 @@ export interface SafetensorsFile {
 
 /** Parses a whole safetensors file held in memory. `fileName` only names the file in error messages. */
 export function parseSafetensors(bytes: Uint8Array, fileName = 'model.safetensors'): SafetensorsFile {
-  const fail = (what: string): never => { throw new ModelFileError(`${fileName}: ${what}`); };
-  if (bytes.byteLength < 8) fail(`not a safetensors file (only ${bytes.byteLength} bytes)`);
+  const fail = (said: Said): never => { throw new ModelFileError(said); };
+  if (bytes.byteLength < 8) fail(sayIo('tooShort', fileName, bytes.byteLength));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen < 2 || headerLen > 100_000_000 || 8 + headerLen > bytes.byteLength) {
-    fail(`not a safetensors file or truncated (header length ${headerLen}, file is ${bytes.byteLength} bytes)`);
+    fail(sayIo('badHeaderLength', fileName, headerLen, bytes.byteLength));
   }
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
   } catch {
-    return fail('not a safetensors file (its header is not valid JSON)');
+    return fail(sayIo('headerNotJson', fileName));
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('the header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail(sayIo('headerNotObject', fileName));
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
   const tensors = new Map<string, TensorInfo>();
@@ -41,20 +44,20 @@ export function parseSafetensors(bytes: Uint8Array, fileName = 'model.safetensor
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') { metadata = raw as Record<string, string>; continue; }
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof info !== 'object' || info === null) fail(`tensor "${name}" has no description`);
+    if (typeof info !== 'object' || info === null) fail(sayIo('tensorUndescribed', fileName, name));
     const { dtype, shape, data_offsets: off } = info;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(`tensor "${name}" has unsupported dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor "${name}" has a malformed shape`);
+    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(sayIo('tensorDtypeUnsupported', fileName, name, jsonText(dtype)));
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail(sayIo('tensorShapeMalformed', fileName, name));
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isInteger(d) && d >= 0) || off[0] > off[1]) {
-      fail(`tensor "${name}" has malformed data_offsets`);
+      fail(sayIo('tensorOffsetsMalformed', fileName, name));
     }
     const [b, e] = off as number[];
     const count = (shape as number[]).reduce((a, d) => a * d, 1);
-    if (e - b !== count * DTYPE_BYTES[dtype as string]) fail(`tensor "${name}": ${e - b} bytes do not hold shape [${shape}] of ${dtype}`);
-    if (e > dataLen) fail(`truncated: tensor "${name}" ends at byte ${dataStart + e} but the file has ${bytes.byteLength}`);
+    if (e - b !== count * DTYPE_BYTES[dtype as string]) fail(sayIo('tensorBytes', fileName, name, e - b, String(shape), dtype as string));
+    if (e > dataLen) fail(sayIo('truncated', fileName, name, dataStart + e, bytes.byteLength));
     tensors.set(name, { dtype: dtype as SafetensorsDtype, shape: shape as number[], begin: dataStart + b, end: dataStart + e });
   }
-  const get = (name: string) => tensors.get(name) ?? fail(`no tensor "${name}"`);
+  const get = (name: string) => tensors.get(name) ?? fail(sayIo('noTensor', fileName, name));
   return {
     metadata,
     tensors,
@@ -79,13 +82,13 @@ export function parseSafetensors(bytes: Uint8Array, fileName = 'model.safetensor
         const u32 = new Uint32Array(out.buffer);
         for (let i = 0; i < n; i++) u32[i] = src.getUint16(2 * i, true) << 16;
       } else {
-        fail(`tensor "${name}" is ${t.dtype}; expected a float tensor (F32, F16 or BF16)`);
+        fail(sayIo('notFloat', fileName, name, t.dtype));
       }
       return out;
     },
     int32(name) {
       const t = get(name);
-      if (t.dtype !== 'I32') fail(`tensor "${name}" is ${t.dtype}; expected I32`);
+      if (t.dtype !== 'I32') fail(sayIo('notInt32', fileName, name, t.dtype));
       const out = new Int32Array((t.end - t.begin) / 4);
       new Uint8Array(out.buffer).set(bytes.subarray(t.begin, t.end));
       return out;

@@ -1,6 +1,10 @@
 // Training arguments under Hugging Face TrainingArguments / run_clm.py names, with their defaults, so that a
 // `Trainer` user's settings mean the same thing here. Only what GPT-2 Studio implements is listed.
 import { UserError } from '../errors';
+import type { Said } from '../messages';
+import { jsonText } from '../io/json';
+import { sayIo } from '../io/messages';
+import { sayTrain } from './messages';
 
 export const LR_SCHEDULES = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
 export type LrSchedule = (typeof LR_SCHEDULES)[number];
@@ -72,21 +76,21 @@ export class SettingsError extends UserError {}
 /** Fills defaults and checks every value, naming the setting and what was expected. */
 export function resolveArgs(partial: Partial<TrainingArguments>): TrainingArguments {
   const a = { ...DEFAULT_ARGS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) } as TrainingArguments;
-  const check = (ok: boolean, key: keyof TrainingArguments, what: string) => {
-    if (!ok) throw new SettingsError(`${key} must be ${what}, got ${JSON.stringify(a[key])}`);
+  const check = (ok: boolean, key: keyof TrainingArguments, expected: Said) => {
+    if (!ok) throw new SettingsError(sayTrain('settingMustBe', key, expected, jsonText(a[key])));
   };
-  const posInt = (k: keyof TrainingArguments) => check(Number.isInteger(a[k]) && (a[k] as number) > 0, k, 'a positive integer');
-  const nonNegInt = (k: keyof TrainingArguments) => check(Number.isInteger(a[k]) && (a[k] as number) >= 0, k, 'an integer ≥ 0');
-  check(Number.isFinite(a.learning_rate) && a.learning_rate >= 0, 'learning_rate', 'a number ≥ 0');
-  check(Number.isFinite(a.weight_decay) && a.weight_decay >= 0, 'weight_decay', 'a number ≥ 0');
-  check(a.adam_beta1 >= 0 && a.adam_beta1 < 1, 'adam_beta1', 'in [0, 1)');
-  check(a.adam_beta2 >= 0 && a.adam_beta2 < 1, 'adam_beta2', 'in [0, 1)');
-  check(a.adam_epsilon > 0, 'adam_epsilon', 'a number > 0');
-  check(Number.isFinite(a.max_grad_norm) && a.max_grad_norm >= 0, 'max_grad_norm', 'a number ≥ 0 (0 turns clipping off)');
-  check(a.max_steps > 0 ? Number.isInteger(a.max_steps) : a.num_train_epochs > 0, a.max_steps > 0 ? 'max_steps' : 'num_train_epochs', 'a positive number');
-  check((LR_SCHEDULES as readonly string[]).includes(a.lr_scheduler_type), 'lr_scheduler_type', `one of ${LR_SCHEDULES.join(', ')}`);
+  const posInt = (k: keyof TrainingArguments) => check(Number.isInteger(a[k]) && (a[k] as number) > 0, k, sayIo('aPositiveInteger'));
+  const nonNegInt = (k: keyof TrainingArguments) => check(Number.isInteger(a[k]) && (a[k] as number) >= 0, k, sayTrain('anIntegerFrom0'));
+  check(Number.isFinite(a.learning_rate) && a.learning_rate >= 0, 'learning_rate', sayTrain('aNumberFrom0'));
+  check(Number.isFinite(a.weight_decay) && a.weight_decay >= 0, 'weight_decay', sayTrain('aNumberFrom0'));
+  check(a.adam_beta1 >= 0 && a.adam_beta1 < 1, 'adam_beta1', sayIo('inUnitRange'));
+  check(a.adam_beta2 >= 0 && a.adam_beta2 < 1, 'adam_beta2', sayIo('inUnitRange'));
+  check(a.adam_epsilon > 0, 'adam_epsilon', sayIo('aNumberAbove0'));
+  check(Number.isFinite(a.max_grad_norm) && a.max_grad_norm >= 0, 'max_grad_norm', sayTrain('aClippingNorm'));
+  check(a.max_steps > 0 ? Number.isInteger(a.max_steps) : a.num_train_epochs > 0, a.max_steps > 0 ? 'max_steps' : 'num_train_epochs', sayTrain('aPositiveNumber'));
+  check((LR_SCHEDULES as readonly string[]).includes(a.lr_scheduler_type), 'lr_scheduler_type', sayTrain('oneOf', LR_SCHEDULES.join(', ')));
   nonNegInt('warmup_steps');
-  check(a.warmup_ratio >= 0 && a.warmup_ratio <= 1, 'warmup_ratio', 'in [0, 1]');
+  check(a.warmup_ratio >= 0 && a.warmup_ratio <= 1, 'warmup_ratio', sayTrain('inClosedUnitRange'));
   posInt('per_device_train_batch_size');
   posInt('per_device_eval_batch_size');
   posInt('gradient_accumulation_steps');
@@ -94,8 +98,8 @@ export function resolveArgs(partial: Partial<TrainingArguments>): TrainingArgume
   nonNegInt('eval_steps');
   nonNegInt('save_steps');
   nonNegInt('save_total_limit');
-  check(Number.isInteger(a.seed), 'seed', 'an integer');
-  check(a.dropout === null || (a.dropout >= 0 && a.dropout < 1), 'dropout', 'in [0, 1)');
-  check(a.gradient_checkpointing === null || typeof a.gradient_checkpointing === 'boolean', 'gradient_checkpointing', 'true, false or null (when needed)');
+  check(Number.isInteger(a.seed), 'seed', sayIo('anInteger'));
+  check(a.dropout === null || (a.dropout >= 0 && a.dropout < 1), 'dropout', sayIo('inUnitRange'));
+  check(a.gradient_checkpointing === null || typeof a.gradient_checkpointing === 'boolean', 'gradient_checkpointing', sayTrain('trueFalseOrNull'));
   return a;
 }

@@ -6,12 +6,14 @@
 import type { AdamWState } from './adamw';
 import type { TrainingArguments } from './args';
 import { jsonFile, type FolderFiles } from '../io/files';
-import { JsonFields } from '../io/json';
+import { JsonFields, jsonText } from '../io/json';
+import { sayIo } from '../io/messages';
 import { parseSafetensors, safetensorsStream, type TensorToWrite } from '../io/safetensors';
 import { ModelFileError } from '../errors';
+import { sayTrain } from './messages';
 
 /** The files of a checkpoint that `readCheckpoint` needs, besides the model folder. */
-export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'];
+export const CHECKPOINT_STATE_FILES = ['trainer_state.json', 'optimizer.safetensors'] as const;
 
 /** The trainer's running sums between logs, saved by name. */
 export const ACCUMULATORS = ['loss', 'applied', 'totalLoss', 'totalApplied', 'badRun', 'gradNorm'] as const;
@@ -72,7 +74,7 @@ export function checkpointFiles(s: TrainerSnapshot, c: CheckpointContext): Folde
  * field). The moments are views of the file's bytes: no second copy.
  */
 export function readCheckpoint(files: Map<string, Uint8Array>, shapes: Map<string, number[]>): TrainerSnapshot {
-  const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(`${f}: missing (a checkpoint-N folder written by training holds ${CHECKPOINT_STATE_FILES.join(' and ')})`); })();
+  const need = (f: string) => files.get(f) ?? (() => { throw new ModelFileError(sayTrain('checkpointFileMissing', f, ...CHECKPOINT_STATE_FILES)); })();
   const state = JsonFields.parse(need('trainer_state.json'), 'trainer_state.json');
   const x = state.object('gpt2_studio'), acc = x.object('accumulators');
   const snapshot = {
@@ -85,7 +87,7 @@ export function readCheckpoint(files: Map<string, Uint8Array>, shapes: Map<strin
   };
   const opt = parseSafetensors(need('optimizer.safetensors'), 'optimizer.safetensors');
   const step = Number(opt.metadata.step);
-  if (!Number.isInteger(step) || step < 0) throw new ModelFileError(`optimizer.safetensors: __metadata__ step must be a whole number, got ${JSON.stringify(opt.metadata.step)}`);
+  if (!Number.isInteger(step) || step < 0) throw new ModelFileError(sayIo('fieldMustBe', 'optimizer.safetensors', '__metadata__ step', sayIo('aWholeNumber'), jsonText(opt.metadata.step)));
   const moments = (prefix: string) => new Map([...shapes.keys()].map((n) => [n, opt.float32(prefix + n)]));
   return { ...snapshot, optimizer: { step, m: moments('exp_avg.'), v: moments('exp_avg_sq.') } };
 }

@@ -17,6 +17,8 @@ import type { BackendName } from '../backend';
 import type { GPT2Config } from '../gpt2/config';
 import { countParameters } from '../gpt2/config';
 import { formatBytes, formatCount } from '../format';
+import type { Said } from '../messages';
+import { sayTrain } from './messages';
 import { SettingsError } from './args';
 import type { LoraConfig } from './lora_args';
 
@@ -215,12 +217,16 @@ export function requireFit(request: PlanRequest, names: SettingNames, hint = '')
   return plan;
 }
 
+/** A setting's or a backend's name in a sentence: a flag or label, or a sentence for the page to word in its language. */
+type Name = string | Said;
+
 /**
  * What to do after a step ran out of memory anyway: the batch that did not fit and the setting to lower, for the CLI's
- * error and the studio's fault alike.
+ * error (its `text`) and the studio's fault alike (a sentence starting in lower case, for the caller's own).
  */
-export function outOfMemoryAdvice(o: { backend: string; step: number; batchSize: number; blockSize: number; detail: string; names: SettingNames }): string {
+export function outOfMemoryAdvice(o: {
+  backend: Name; step: number; batchSize: number; blockSize: number; detail: string | Said; names: { batchSize: Name; blockSize: Name };
+}): Said {
   const { batchSize: b, names } = o;
-  return `out of memory on ${o.backend} in step ${o.step}: a batch of ${b} × ${o.blockSize} tokens does not fit (${o.detail}); ` +
-    `lower ${b > 1 ? `${names.batchSize} to ${Math.floor(b / 2)}` : names.blockSize}`;
+  return sayTrain('outOfMemory', o.backend, o.step, b, o.blockSize, o.detail, b > 1 ? names.batchSize : names.blockSize, b > 1 ? Math.floor(b / 2) : null);
 }

@@ -14,6 +14,8 @@ import { lrLambda, runLength } from './schedule';
 import { mixSeed, permutation } from '../random';
 import type { FolderFiles } from '../io/files';
 import { UserError } from '../errors';
+import type { Said } from '../messages';
+import { sayTrain } from './messages';
 import { ACCUMULATORS, checkpointFiles, readCheckpoint, type AccumulatorName, type LogEntry, type TrainerSnapshot } from './checkpoint';
 import { checkBlockDataset, type BlockDataset } from '../data/blocks';
 
@@ -40,10 +42,10 @@ export interface TrainerHooks {
    */
   onCheckpoint?(name: string, files: FolderFiles, remove: string[]): Promise<void>;
   /**
-   * Something the user should know that is not an error (e.g. a skipped non-finite step), in English; a divergence
-   * also comes as data, for a host that words it in its own language.
+   * Something the user should know that is not an error (e.g. a skipped non-finite step), in English; for a host that
+   * words it in its own language, a divergence also comes as data, and every other warning as its sentence (`said`).
    */
-  onWarning?(message: string, divergence?: Divergence): void;
+  onWarning?(message: string, divergence?: Divergence, said?: Said): void;
 }
 
 /** A run the trainer ended itself (e.g. the loss stayed non-finite): the message says where to resume from. */
@@ -223,11 +225,10 @@ export class Trainer {
     this.enqueue(async () => {
       const [lossSum, applied, gradNorm, badRun, start] = await read;
       if (start !== undefined) this.startLoss = start;
-      if (applied < sinceLog) this.hooks.onWarning?.(`step ${step}: ${sinceLog - applied} of the last ${sinceLog} steps had a non-finite loss or gradient; their updates were skipped`);
+      if (applied < sinceLog) this.warn(sayTrain('updatesSkipped', step, sinceLog - applied, sinceLog));
       if (badRun >= 3) {
         const last = this.checkpoints.at(-1);
-        this.fail(new TrainingStopped(`training stopped at step ${step}: the loss or gradient was not finite for ${badRun} steps in a row; ` +
-          (last ? `resume from ${last} (the last good checkpoint) with a lower learning rate` : 'lower the learning rate (checkpoints written before are intact)')));
+        this.fail(new TrainingStopped(sayTrain('trainingStopped', step, badRun, last ?? null)));
       }
       const loss = applied > 0 ? lossSum / applied : NaN;
       this.log({ loss, grad_norm: gradNorm, learning_rate: lr, epoch, step });
@@ -247,6 +248,10 @@ export class Trainer {
   }
 
   private lastLogStep: number | null = null;
+
+  private warn(said: Said): void {
+    this.hooks.onWarning?.(said.text, undefined, said);
+  }
 
   private resetLogAccumulators(): void {
     this.acc.loss.dispose(); this.acc.applied.dispose();
@@ -400,7 +405,7 @@ export class Trainer {
     // before stays the last good one (a read of one flag: writing a checkpoint reads everything anyway).
     const [badRun] = await readScalars([this.acc.badRun]);
     if (badRun > 0) {
-      this.hooks.onWarning?.(`step ${this.globalStep}: ${name} not written: the loss or gradient of the last step was not finite`);
+      this.warn(sayTrain('checkpointSkipped', this.globalStep, name));
       return;
     }
     const files = await this.checkpointFiles();
