@@ -76,7 +76,7 @@ export async function deviceLimits(): Promise<DeviceLimits> {
  * taking the GPU, GPUDevice.destroy()), a WebGL context lost, or WebGPU out of memory (reported as an uncaptured
  * error, not thrown by the op that allocated).
  */
-export interface DeviceFault { kind: 'device-lost' | 'out-of-memory'; detail: string }
+export interface DeviceFault { kind: 'device-lost' | 'out-of-memory'; detail: string | Said }
 
 export interface DeviceWatch {
   /** Resolves at the first fault; never for wasm and cpu. */

@@ -1,12 +1,12 @@
 // What the worker makes of a run its device failed: which fault it was (a lost GPU device or WebGL context, or out
 // of memory), the backend to continue on, and the one sentence the page shows. Nothing is read back from a lost
 // device: its weights are dropped unread, and the run continues from the last checkpoint kept in the browser.
-import { isOutOfMemory, outOfMemoryDetail } from '../core/backend/out_of_memory';
+import { isOutOfMemory, outOfMemoryCause } from '../core/backend/out_of_memory';
 import type { DeviceFault, DeviceWatch } from './backends';
 import { outOfMemoryAdvice } from '../core/train/memory_plan';
 import type { Said } from '../core/messages';
 import { sayWorker } from './messages';
-import { BACKEND_LABELS, STUDIO_SETTING_NAMES, type BackendName, type BackendOffer, type CheckpointInfo } from './protocol';
+import { BACKEND_LABELS, type BackendName, type BackendOffer, type CheckpointInfo } from './protocol';
 
 /** The order a run falls back in after a fault (the core's BACKENDS order). */
 const FALLBACK: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -19,7 +19,7 @@ export async function faultOf(e: unknown, watch: DeviceWatch): Promise<DeviceFau
   const fault = await Promise.race([watch.fault, new Promise<null>((resolve) => setTimeout(() => resolve(null), FAULT_REPORT_MS))]);
   if (fault) return fault;
   if (watch.isLost()) return { kind: 'device-lost', detail: (e as Error).message };
-  if (isOutOfMemory(e)) return { kind: 'out-of-memory', detail: outOfMemoryDetail(e) };
+  if (isOutOfMemory(e)) return { kind: 'out-of-memory', detail: outOfMemoryCause(e) };
   return null;
 }
 
@@ -46,7 +46,8 @@ export function faultMessage(fault: DeviceFault, c: FaultContext): Said {
   const kept = c.checkpoint ? sayWorker('checkpointKept', c.checkpoint.name, c.checkpoint.step, next) : sayWorker('noCheckpointKept', next);
   if (fault.kind === 'device-lost') return sayWorker('deviceLost', BACKEND_LABELS[c.backend], c.backend === 'webgl', c.step, fault.detail, kept);
   const advice = outOfMemoryAdvice({
-    backend: BACKEND_LABELS[c.backend], step: c.step + 1, batchSize: c.batchSize, blockSize: c.blockSize, detail: fault.detail, names: STUDIO_SETTING_NAMES,
+    backend: BACKEND_LABELS[c.backend], step: c.step + 1, batchSize: c.batchSize, blockSize: c.blockSize, detail: fault.detail,
+    names: { batchSize: sayWorker('batchSizeLabel'), blockSize: sayWorker('blockSizeLabel') },
   });
   return sayWorker('outOfMemory', advice, kept);
 }

@@ -28,6 +28,9 @@ const en = {
   checkpointKept: (name: string, step: number, next: string | null) =>
     `${name} is kept in this browser's storage: continue from step ${step}${next ? ` on ${next}` : ''}.`,
   noCheckpointKept: (next: string | null) => `No checkpoint was saved yet (Save steps): start again${next ? ` on ${next}` : ''}.`,
+  // The settings the out-of-memory advice names: the labels of the page's fields.
+  batchSizeLabel: () => 'Batch size',
+  blockSizeLabel: () => 'Block size',
 
   // downloads.ts: a download that failed or was refused
   hubId: (id: string) => `the Hugging Face hub id '${id}'`,
@@ -108,6 +111,8 @@ const es: typeof en = {
   checkpointKept: (name, step, next) =>
     `${name} se guarda en el almacenamiento de este navegador: continúa desde el paso ${step}${next ? ` con ${next}` : ''}.`,
   noCheckpointKept: (next) => `Aún no se guardó ningún checkpoint (Pasos entre guardados): empieza de nuevo${next ? ` con ${next}` : ''}.`,
+  batchSizeLabel: () => 'Tamaño de lote',
+  blockSizeLabel: () => 'Tamaño de bloque',
 
   hubId: (id) => `el id '${id}' del hub de Hugging Face`,
   hubFile: (id, file) => `el id '${id}' del hub de Hugging Face (archivo ${file})`,

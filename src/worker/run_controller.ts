@@ -100,7 +100,7 @@ export class RunController {
           run.events.onProgress(p);
         }
       },
-      onWarning: (message, divergence) => active()?.events.onWarning(asSaid(message), divergence),
+      onWarning: (message, divergence, said) => active()?.events.onWarning(said ?? asSaid(message), divergence),
       // Older checkpoints are pruned by the store (save_total_limit), which also counts those saved by hand.
       onCheckpoint: async (name, files) => {
         const run = active();
