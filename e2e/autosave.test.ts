@@ -312,6 +312,8 @@ describe('autosave in the browser', () => {
   it("words an unreadable saved run in the page's language, again when the language changes", async () => {
     const p = await h.open('/');
     contexts.push(p);
+    // The page loaded (its worker and built-in model) before the reload below, which would abort those requests.
+    await p.page.getByRole('region', { name: 'Model card' }).getByRole('heading').first().waitFor({ timeout: 120_000 });
     // A run folder whose run.json names another folder (moved by hand): the worker's sentence, with both names.
     await p.page.evaluate(async () => {
       const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('gpt2-studio-runs', { create: true });
