@@ -1,6 +1,6 @@
 // The backend combobox: which backends this browser offers, the one in use, and why not the others.
 import { useId } from 'react';
-import { BACKEND_CHOICES, type BackendChoice, type BackendName, type BackendState } from '../worker/protocol';
+import { BACKEND_CHOICES, type BackendChoice, type BackendState } from '../worker/protocol';
 import { useI18n } from './i18n/language';
 
 interface Props {
@@ -15,8 +15,6 @@ export function BackendSelect({ backend, disabled, onChoose }: Props) {
   const id = useId();
   const active = backend?.report.backend;
   const unavailable = backend?.offers.filter((o) => !o.ok) ?? [];
-  // The offers' reasons are sentences as data; the report's are the core's English (the same reasons, probed again).
-  const reason = (s: { backend: BackendName; reason: string }) => word(unavailable.find((o) => o.backend === s.backend)?.reason ?? s.reason);
   return (
     <div className="field backend">
       <label htmlFor={id}>{b.label}</label>
@@ -37,7 +35,7 @@ export function BackendSelect({ backend, disabled, onChoose }: Props) {
             {b.runningOn} <strong>{names[backend.report.backend]}</strong>
             {backend.report.backend === 'webgpu' && backend.device.adapter ? ` (${backend.device.adapter})` : ''}
             {backend.report.threads !== undefined ? ` (${b.threads(backend.report.threads, globalThis.crossOriginIsolated)})` : ''}.
-            {backend.report.skipped.map((s) => b.skipped(names[s.backend], reason(s))).join('')}
+            {backend.report.skipped.map((s) => b.skipped(names[s.backend], word(s.reason))).join('')}
             {unavailable.filter((o) => !backend.report.skipped.some((s) => s.backend === o.backend)).map((o) => b.unavailable(names[o.backend], o.reason ? word(o.reason) : '')).join('')}
           </>
         )}

@@ -4,23 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { BACKENDS, initBackend, type BackendChoice, type BackendName, type BackendReport } from '../core/backend';
+import { BACKENDS, BackendError, initBackend, type BackendChoice, type BackendName, type BackendReport } from '../core/backend';
 import { TFJS_WASM_PATHS } from '../tfjs-wasm';
 import type { Said } from '../core/messages';
-import { UserError } from '../core/errors';
-import { asSaid, sayWorker } from './messages';
+import { asSaid } from './messages';
 import type { BackendOffer, DeviceLimits } from './protocol';
 
 export const startBackend = (choice: BackendChoice): Promise<BackendReport> => initBackend(choice, { wasmPaths: TFJS_WASM_PATHS });
-
-/** Starts the backend the page chose: one that does not start is refused with its reason, worded by the page. */
-export async function startChosen(choice: BackendChoice): Promise<BackendReport> {
-  try {
-    return await startBackend(choice);
-  } catch (e) {
-    throw choice === 'auto' ? e : new UserError(sayWorker('backendDidNotStart', choice, offerReason(e)));
-  }
-}
 
 export async function probeBackends(): Promise<BackendOffer[]> {
   const offers: BackendOffer[] = [];
@@ -35,27 +25,9 @@ export async function probeBackends(): Promise<BackendOffer[]> {
   return offers;
 }
 
-/**
- * core/backend's reasons for a backend that did not start, which it writes in English only, as sentences the page
- * words in its language; one not listed here is shown as it is.
- */
-const REASONS: Array<[RegExp, (m: RegExpExecArray) => Said]> = [
-  [/^navigator\.gpu is missing \(no WebGPU in this environment\)$/, () => sayWorker('noWebGPU')],
-  [/^no canvas to create a WebGL context \(not a browser\)$/, () => sayWorker('noCanvas')],
-  [/^WebAssembly is missing$/, () => sayWorker('noWebAssembly')],
-  [/^tf\.setBackend\('(\w+)'\) failed \(running: (\w+)\)$/, (m) => sayWorker('backendNotSet', m[1], m[2])],
-  [/^failed to start: (.*)$/s, (m) => sayWorker('failedToStart', m[1])],
-];
-
-/** Why one backend did not start: initBackend's message is "backend NAME: NAME: reason". */
-export function offerReason(e: unknown): Said {
-  const reason = (e instanceof Error ? e.message : String(e)).replace(/^backend \w+: \w+: /, '');
-  for (const [pattern, said] of REASONS) {
-    const m = pattern.exec(reason);
-    if (m) return said(m);
-  }
-  return asSaid(reason);
-}
+/** Why one backend did not start, for the page to word. */
+export const offerReason = (e: unknown): Said =>
+  (e instanceof BackendError && e.skipped.length === 1 ? e.skipped[0].reason : asSaid(e instanceof Error ? e.message : String(e)));
 
 export async function deviceLimits(): Promise<DeviceLimits> {
   const memoryGB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null;

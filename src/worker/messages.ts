@@ -12,14 +12,6 @@ const en = {
   // An error whose words are not ours (the platform's, or a sentence not yet made data): its text as it is.
   asIs: (text: string) => text,
 
-  // backends.ts: why a backend is not offered (core/backend's reasons, and a device lost during a run)
-  noWebGPU: () => 'navigator.gpu is missing (no WebGPU in this environment)',
-  noCanvas: () => 'no canvas to create a WebGL context (not a browser)',
-  noWebAssembly: () => 'WebAssembly is missing',
-  backendNotSet: (backend: string, running: string) => `tf.setBackend('${backend}') failed (running: ${running})`,
-  failedToStart: (why: string) => `failed to start: ${why}`,
-  backendDidNotStart: (backend: string, why: string) => `backend ${backend}: ${backend}: ${why}`,
-
   // faults.ts: what a fault ended, and what is kept
   deviceLostForGood: () => 'its device was lost during a run; reload the page to use it again',
   outOfMemory: (advice: string, kept: string) => `${capitalize(advice)}. ${kept}`,
@@ -97,12 +89,6 @@ const en = {
 const es: typeof en = {
   asIs: (text) => text,
 
-  noWebGPU: () => 'falta navigator.gpu (no hay WebGPU en este entorno)',
-  noCanvas: () => 'no hay un canvas en el que crear un contexto WebGL (no es un navegador)',
-  noWebAssembly: () => 'falta WebAssembly',
-  backendNotSet: (backend, running) => `tf.setBackend('${backend}') falló (funcionando con: ${running})`,
-  failedToStart: (why) => `no se pudo iniciar: ${why}`,
-  backendDidNotStart: (backend, why) => `backend ${backend}: ${why}`,
 
   deviceLostForGood: () => 'su dispositivo se perdió durante un entrenamiento; recarga la página para volver a usarlo',
   outOfMemory: (advice, kept) => `${capitalize(advice)}. ${kept}`,

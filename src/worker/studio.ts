@@ -26,7 +26,7 @@ import { Trainer } from '../core/train/trainer';
 import { isHostBackend } from '../core/backend/host_memory';
 import { deviceBudget, requireFit, trainingMode } from '../core/train/memory_plan';
 import { outputFolderFiles, savedModelFiles } from '../core/train/output';
-import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, startChosen, tensorMemory, type DeviceFault } from './backends';
+import { deviceLimits, loseDeviceForTest, probeBackends, startBackend, tensorMemory, type DeviceFault } from './backends';
 import { faultMessage, nextBackend, withoutLost } from './faults';
 import { RunController, type ActiveRun } from './run_controller';
 import { streamGenerate } from './generation';
@@ -105,7 +105,7 @@ export class Studio implements StudioApi {
       this.disposeModels();
       const previous = this.backend.report.backend;
       try {
-        this.backend = { ...this.backend, choice, report: await startChosen(choice) };
+        this.backend = { ...this.backend, choice, report: await startBackend(choice) };
       } catch (e) {
         await startBackend(previous); // a failed start leaves tfjs on cpu
         throw e;
@@ -247,7 +247,7 @@ export class Studio implements StudioApi {
       this.assertIdle('backend');
       this.retireTrainer();
       this.disposeModels();
-      this.backend = { ...this.backend, choice: backend, report: await startChosen(backend) };
+      this.backend = { ...this.backend, choice: backend, report: await startBackend(backend) };
       const own = this.ownRun;
       if (own && await own.latest()) return { backend: this.backend, run: await this.restoreSaved(own) };
       if (this.folder) this.model = this.modelOf();

@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths, setThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { registerKernels } from './kernels';
+import { UserError } from '../errors';
+import type { Said } from '../messages';
+import { sayBackend } from './messages';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -13,7 +16,7 @@ export type BackendChoice = BackendName | 'auto';
 export interface BackendReport {
   backend: BackendName;
   /** Why each better backend was not used (empty when the first choice started). */
-  skipped: Array<{ backend: BackendName; reason: string }>;
+  skipped: Array<{ backend: BackendName; reason: Said }>;
   /** wasm only: the threads its kernels run on (1 where SharedArrayBuffer is missing, as in a page that is not cross-origin isolated). */
   threads?: number;
 }
@@ -25,11 +28,21 @@ export interface BackendOptions {
   wasmThreads?: number;
 }
 
-function available(name: BackendName): string | null {
+/** A backend asked for by name (or, for auto, every one) that did not start, with each one's reason. */
+export class BackendError extends UserError {
+  constructor(choice: BackendChoice, readonly skipped: BackendReport['skipped']) {
+    // One reason, the usual case, is a sentence of its own; a list of them (auto, where even cpu failed) is English.
+    const reasons = skipped.length === 1 ? sayBackend('reason', skipped[0].backend, skipped[0].reason)
+      : skipped.map((s) => `${s.backend}: ${s.reason.text}`).join('; ');
+    super(sayBackend('didNotStart', choice, reasons));
+  }
+}
+
+function available(name: BackendName): Said | null {
   const g = globalThis as { navigator?: { gpu?: unknown }; OffscreenCanvas?: unknown; document?: unknown; WebAssembly?: unknown };
-  if (name === 'webgpu' && !g.navigator?.gpu) return 'navigator.gpu is missing (no WebGPU in this environment)';
-  if (name === 'webgl' && !g.OffscreenCanvas && !g.document) return 'no canvas to create a WebGL context (not a browser)';
-  if (name === 'wasm' && !g.WebAssembly) return 'WebAssembly is missing';
+  if (name === 'webgpu' && !g.navigator?.gpu) return sayBackend('noWebGPU');
+  if (name === 'webgl' && !g.OffscreenCanvas && !g.document) return sayBackend('noCanvas');
+  if (name === 'wasm' && !g.WebAssembly) return sayBackend('noWebAssembly');
   return null;
 }
 
@@ -53,7 +66,7 @@ async function withThreadsAllowed<T>(threads: number, f: () => Promise<T>): Prom
   }
 }
 
-async function start(name: BackendName, opts: BackendOptions): Promise<string | null> {
+async function start(name: BackendName, opts: BackendOptions): Promise<Said | null> {
   const missing = available(name);
   if (missing) return missing;
   registerKernels(name);
@@ -64,9 +77,9 @@ async function start(name: BackendName, opts: BackendOptions): Promise<string | 
   try {
     const ok = await (name === 'wasm' && opts.wasmThreads ? withThreadsAllowed(opts.wasmThreads, () => tf.setBackend(name)) : tf.setBackend(name));
     await tf.ready();
-    if (!ok || tf.getBackend() !== name) return `tf.setBackend('${name}') failed (running: ${tf.getBackend()})`;
+    if (!ok || tf.getBackend() !== name) return sayBackend('notSet', name, tf.getBackend());
   } catch (e) {
-    return `failed to start: ${(e as Error).message}`;
+    return sayBackend('failedToStart', (e as Error).message);
   }
   // Small tensors would otherwise run on the CPU and bounce between devices (WEBGPU_CPU_FORWARD, WEBGL_CPU_FORWARD).
   if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
@@ -83,7 +96,7 @@ export async function initBackend(choice: BackendChoice = 'auto', opts: BackendO
     if (reason === null) return name === 'wasm' ? { backend: name, skipped, threads: wasmThreads() } : { backend: name, skipped };
     skipped.push({ backend: name, reason });
   }
-  throw new Error(`backend ${choice}: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+  throw new BackendError(choice, skipped);
 }
 
 function wasmThreads(): number {
@@ -91,5 +104,5 @@ function wasmThreads(): number {
 }
 
 export function describeBackendReport(r: BackendReport): string {
-  return [`backend: ${r.backend}`, ...r.skipped.map((s) => `  not ${s.backend}: ${s.reason}`)].join('\n');
+  return [`backend: ${r.backend}`, ...r.skipped.map((s) => `  not ${s.backend}: ${s.reason.text}`)].join('\n');
 }
