@@ -24,7 +24,7 @@ export function ModelCard({ model, backend, shape }: Props) {
   const warning = plan && fitError(plan, i18n);
   return (
     <section className="card" aria-label={k.label}>
-      <h3>{model.name}</h3>
+      <h3>{i18n.word(model.title ?? model.name)}</h3>
       <dl className="facts">
         <div><dt>{k.parameters}</dt><dd title={f.count(model.parameters)}>{f.short(model.parameters)}</dd></div>
         <div><dt>{k.layers}</dt><dd>{c.n_layer}</dd></div>

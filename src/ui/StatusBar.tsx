@@ -13,7 +13,7 @@ interface Props {
 }
 
 export function StatusBar({ status, progress: p, backend, model, dataset }: Props) {
-  const { t, f } = useI18n();
+  const { t, f, word } = useI18n();
   const s = t.statusBar;
   return (
     <section className="statusbar" aria-label={s.label}>
@@ -31,7 +31,7 @@ export function StatusBar({ status, progress: p, backend, model, dataset }: Prop
       </div>
       <dl className="context">
         <div><dt>{s.backend}</dt><dd>{backend ? t.backends.names[backend.report.backend] : '…'}</dd></div>
-        <div><dt>{s.model}</dt><dd title={model?.name}>{model?.name ?? s.none}</dd></div>
+        <div><dt>{s.model}</dt><dd title={model ? word(model.title ?? model.name) : undefined}>{model ? word(model.title ?? model.name) : s.none}</dd></div>
         <div><dt>{s.dataset}</dt><dd>{dataset ? s.datasetSummary(f.count(dataset.stats.blocks), dataset.options.blockSize) : s.none}</dd></div>
       </dl>
     </section>

@@ -8,7 +8,7 @@ import { UserError } from '../core/errors';
 import { CATALOGS } from './catalogs';
 import { offerReason } from './backends';
 import { faultMessage, withoutLost } from './faults';
-import { explainLoadFailure } from './model_sources';
+import { explainLoadFailure, sourceName, sourceTitle } from './model_sources';
 import { NetworkError } from './downloads';
 import { saidOf, sayWorker } from './messages';
 import { BUILTIN_MODEL } from '../known_models';
@@ -50,6 +50,15 @@ describe('worker messages', () => {
     expect(es(webgl)).toBe('no hay un canvas en el que crear un contexto WebGL (no es un navegador)');
     // Not the core's: the text as it is.
     expect(offerReason(new Error('something else')).text).toBe('something else');
+  });
+
+  it("names a model in the page's language where its name is words, in English where it is data", () => {
+    expect(sourceName({ kind: 'files', files: [] })).toBe('dropped files');
+    expect(es(sourceTitle({ kind: 'files', files: [] })!)).toBe('archivos soltados');
+    expect(sourceName({ kind: 'scratch', name: 'nano', overrides: '' })).toBe('new GPT-2 nano');
+    expect(es(sourceTitle({ kind: 'scratch', name: 'nano', overrides: '' })!)).toBe('GPT-2 nuevo nano');
+    expect(sourceTitle({ kind: 'hub', id: 'openai-community/gpt2' })).toBeNull();
+    expect(sourceName({ kind: 'hub', id: 'openai-community/gpt2' })).toBe('openai-community/gpt2');
   });
 
   it('says the hub is out of reach, with the download failure in the same language', () => {

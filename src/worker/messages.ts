@@ -40,6 +40,10 @@ const en = {
   downloadFailed: (url: string, got: number | null, failure: string, attempts: number) =>
     `${url}: download failed${got === null ? '' : ` after ${got} bytes`} (${failure}; tried ${attempts} times); check the connection and retry`,
 
+  // model_sources.ts, studio.ts: a model's name where it is words
+  droppedFiles: () => 'dropped files',
+  newModel: (size: string) => `new GPT-2 ${size}`,
+  checkpointOf: (checkpoint: string, model: string) => `${checkpoint} of ${model}`,
   // model_sources.ts: a hub out of reach
   hubUnreachable: (id: string, why: string, builtin: string) =>
     `The Hugging Face hub (huggingface.co) cannot be reached, so ${id} cannot be downloaded: ${why}. ` +
@@ -115,6 +119,9 @@ const es: typeof en = {
   downloadFailed: (url, got, failure, attempts) =>
     `${url}: la descarga falló${got === null ? '' : ` tras ${got} bytes`} (${failure}; ${attempts} intentos); comprueba la conexión y vuelve a intentarlo`,
 
+  droppedFiles: () => 'archivos soltados',
+  newModel: (size) => `GPT-2 nuevo ${size}`,
+  checkpointOf: (checkpoint, model) => `${checkpoint} de ${model}`,
   hubUnreachable: (id, why, builtin) =>
     `No se puede acceder al hub de Hugging Face (huggingface.co), así que no se puede descargar ${id}: ${why}. ` +
     `Sin red, elige el modelo integrado ${builtin} o carga una carpeta de modelo desde tu disco con «Archivos del modelo».`,

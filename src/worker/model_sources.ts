@@ -11,6 +11,7 @@ import { BUILTIN_MODEL } from '../known_models';
 import { downloadSource, hubBase, NetworkError } from './downloads';
 import { saidOf, sayWorker } from './messages';
 import type { DownloadProgress, ModelSource } from './protocol';
+import type { Said } from '../core/messages';
 
 export const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 
@@ -39,14 +40,14 @@ async function bundledGPT2Tokenizer(): Promise<GPT2Tokenizer> {
   return GPT2Tokenizer.fromFiles(gpt2TokenizerFiles(encoder, bpe));
 }
 
-export function sourceName(source: ModelSource): string {
-  switch (source.kind) {
-    case 'hub': return source.id;
-    case 'url': return source.base;
-    case 'files': return 'dropped files';
-    case 'builtin': return BUILTIN_MODEL.name;
-    case 'scratch': return `new GPT-2 ${source.name}`;
-  }
+/** What the model is called: in the run's files, export names and run history (English: it is data there). */
+export const sourceName = (source: ModelSource): string => sourceTitle(source)?.text ?? (source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : BUILTIN_MODEL.name);
+
+/** The name as the page shows it, where it is words rather than an id or address. */
+export function sourceTitle(source: ModelSource): Said | null {
+  if (source.kind === 'files') return sayWorker('droppedFiles');
+  if (source.kind === 'scratch') return sayWorker('newModel', source.name);
+  return null;
 }
 
 /** A hub download that failed for the network's sake says that the hub is out of reach, and what works without it. */

@@ -62,6 +62,8 @@ export interface DownloadProgress {
 export interface ModelInfo {
   /** Hub id, URL base, "dropped files" or "checkpoint-N of …". */
   name: string;
+  /** The name as the page shows it, where it is words rather than an id or address ("dropped files"). */
+  title?: Said;
   config: GPT2Config;
   /** model.num_parameters(): the tied LM head counted once. */
   parameters: number;

@@ -15,7 +15,7 @@ import { LoraAdapter } from '../core/gpt2/lora';
 import { resolveLora } from '../core/train/lora_args';
 import { countParameters } from '../core/gpt2/config';
 import { memorySource, readModelFolder, type ModelFolder } from '../core/io/model_folder';
-import { baseName, explainLoadFailure, openModelSource, sourceName } from './model_sources';
+import { baseName, explainLoadFailure, openModelSource, sourceName, sourceTitle } from './model_sources';
 import { modelFolderFiles } from '../core/io/export';
 import { fileBytes, type FolderFiles } from '../core/io/files';
 import { parseJsonObject } from '../core/io/json';
@@ -36,6 +36,7 @@ import { writeFolder, zipBlob } from './export_files';
 import { saidOf, sayWorker, type IdleAction } from './messages';
 import { ModelFileError, UserError } from '../core/errors';
 import { STUDIO_SETTING_NAMES } from './protocol';
+import type { Said } from '../core/messages';
 import type {
   BackendChoice, BackendName, BackendState, CheckpointInfo, DatasetOptions, DatasetSummary, DownloadProgress, ExportKind, ExportTarget, GeneratedToken,
   GenerateRequest, GenerateResult, ModelInfo, ModelSource, Recovered, RestoredRun, SampleSettings, SavedRun, StudioApi, TensorMemory,
@@ -57,6 +58,8 @@ export class Studio implements StudioApi {
   private ownRun: OwnRun | null = null;
   private folder: ModelFolder | null = null;
   private modelName = '';
+  /** The name as the page shows it where it is words (dropped files, a checkpoint of …); null: the name itself. */
+  private modelTitle: Said | null = null;
   /** The model as first loaded (hub id, URL or "dropped files"), a restored run's too: its adapters' base_model_name_or_path. */
   private baseModelName = '';
   /** The model as trained so far; `baseModel` keeps the weights as loaded, made on first use. */
@@ -126,6 +129,7 @@ export class Studio implements StudioApi {
       this.disposeModels();
       this.folder = folder;
       this.modelName = this.baseModelName = sourceName(source);
+      this.modelTitle = sourceTitle(source);
       this.model = this.modelOf();
       // The dataset was tokenized with the previous tokenizer: the page regroups it for this model.
       this.dataset = null;
@@ -351,7 +355,8 @@ export class Studio implements StudioApi {
     this.finished = null;
     this.disposeModels();
     this.folder = folder;
-    this.modelName = `${saved.name} of ${run.manifest.model}`;
+    this.modelTitle = sayWorker('checkpointOf', saved.name, run.manifest.model);
+    this.modelName = this.modelTitle.text;
     this.baseModelName = run.manifest.model;
     this.model = this.modelOf();
     await restoreAdapter(this.model, files, saved.name);
@@ -421,7 +426,7 @@ export class Studio implements StudioApi {
 
   private modelInfo(): ModelInfo {
     const config = this.folder!.config;
-    return { name: this.modelName, config, parameters: countParameters(config) };
+    return { name: this.modelName, ...(this.modelTitle && { title: this.modelTitle }), config, parameters: countParameters(config) };
   }
 
   private requireModel(): ModelFolder {
