@@ -50,7 +50,15 @@ export async function productionBuild(): Promise<string> {
     try {
       if (existsSync(dir)) return dir;
       const tmp = `${dir}.tmp-${process.pid}`;
-      await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), root: REPO_ROOT, logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
+      // As `npm run build` makes it: Vite takes NODE_ENV as it finds it, and Vitest's 'test' would bundle React's
+      // development build and turn import.meta.env.DEV on.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), root: REPO_ROOT, logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
+      } finally {
+        process.env.NODE_ENV = nodeEnv;
+      }
       renameSync(tmp, dir);
       // Older builds are of sources that no longer exist.
       for (const f of readdirSync(CACHE)) if (f.startsWith('dist-') && !f.startsWith(path.basename(dir))) rmSync(path.join(CACHE, f), { recursive: true, force: true });

@@ -8,14 +8,17 @@ export type Api = Comlink.Remote<StudioApi>;
 let api: Api | null = null;
 
 declare global {
-  /** The dev server's page only: the worker's API, for the tests' test-only calls (e2e/faults.test.ts). */
+  /**
+   * The worker's API, for the browser tests' test-only calls on the deployed build (e2e/faults.test.ts) and for
+   * anyone in DevTools: it is the page's own worker, so it gives nothing the page does not have.
+   */
   interface Window { gpt2Studio?: Api }
 }
 
 export function useWorker(): Api {
   if (!api) {
     api = Comlink.wrap<StudioApi>(new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'gpt2-studio' }));
-    if (import.meta.env.DEV) window.gpt2Studio = api;
+    window.gpt2Studio = api;
   }
   return api;
 }
