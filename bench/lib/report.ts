@@ -41,8 +41,9 @@ const GiB = 2 ** 30, MiB = 2 ** 20;
 const f = (x: unknown, d = 1): string => (typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }) : '–');
 const bytes = (x: unknown): string => (typeof x !== 'number' ? '–' : x >= GiB ? `${(x / GiB).toFixed(2)} GiB` : `${(x / MiB).toFixed(0)} MiB`);
 const where = (e: Entry) => ({ node: 'Node', chromium: 'Chromium', dawn: 'Node + Dawn' } as Record<string, string>)[e.env] ?? e.env;
-const row = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
-const table = (head: string[], rows: unknown[][]) => rows.length ? [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n') : '_none_';
+export const row = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+export const tableHead = (head: string[]) => `${row(head)}\n${row(head.map(() => '---'))}`;
+export const table = (head: string[], rows: unknown[][]) => rows.length ? [tableHead(head), ...rows.map(row)].join('\n') : '_none_';
 
 /** Why a finished task's figures cannot be trusted (its own error, GPU validation errors, non-finite steps), if so. */
 export function failureOf(r: any): string | undefined {
