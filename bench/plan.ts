@@ -4,16 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { MODELS, type MatmulShape, type Task } from './lib/suite';
 import type { NodeTask } from './node/tasks';
+import type { MemoryTask } from './memory/tables';
 
 export type Env = 'node' | 'chromium';
-export type Section = 'tokenize' | 'matmul' | 'train' | 'generate' | 'stability' | 'trainer' | 'load' | 'prepare';
+export type Section = 'tokenize' | 'matmul' | 'train' | 'generate' | 'stability' | 'trainer' | 'load' | 'prepare' | 'memory';
 
 export interface PlanItem {
   id: string;
   section: Section;
   env: Env;
   backend: 'wasm' | 'cpu' | 'webgpu' | 'webgl' | 'none';
-  task?: Task | NodeTask;
+  task?: Task | NodeTask | MemoryTask;
   /** Killed after this long (its partial results are kept). */
   timeoutS: number;
   /** Expected seconds, for the time budget: an item that would end past the budget is skipped. */
@@ -46,6 +47,11 @@ const m124 = MODELS['124M'];
 const medium = MODELS.medium;
 const llmcTiny = MODELS['llmc-tiny'];
 const LLMC_TINY = 'llm.c\'s tiny shape: 2 layers, 2 heads, n_embd 64, vocab 512';
+
+const mode = (recompute: boolean) => (recompute ? 'recomputed' : 'kept');
+/** The standalone command that measures what a memory item does. */
+const memoryCommand = (t: MemoryTask) => `node --import tsx bench/memory/${{ wasmBlock: 'block_size', webgpuBlock: 'webgpu_block_size', webgpuCheck: 'webgpu_block_size', export: 'export' }[t.measure]}.ts` +
+  ('blockSize' in t ? ` --blocks ${t.blockSize} --modes ${mode(t.recompute)}` : '');
 
 const train = (model: typeof m124, block: number, o: Partial<Extract<Task, { kind: 'train' }>> = {}): Task =>
   ({ kind: 'train', model, block, batch: 1, warmup: 1, steps: 2, profile: false, evalForward: false, optimizer: 'every', ...o });
@@ -132,5 +138,27 @@ export function buildPlan(quick: boolean): PlanItem[] {
   later('node', 'wasm', 'generate/medium', 'generate', () => node('generate/medium', 'generate', 'wasm', gen(medium, [{ newTokens: 16, cache: true }]), 100, 300));
   skip('node', 'wasm', 'train/medium/T128', 'train', 'medium\'s parameters, gradients and AdamW moments (5.7 GB) do not fit the wasm backend\'s 32-bit heap (4 GiB); Node + Dawn on a GPU: bench/gpu/');
   later('node', 'cpu', 'generate/124M', 'generate', () => node('generate/124M', 'generate', 'cpu', gen(m124, [{ newTokens: 8, cache: true }]), 60, 180));
+
+  // ---- Peak memory of one 124M training step against the block size (bench/memory/: each measurement makes its own
+  // process, a Node child on wasm, a Chromium on WebGPU, whose tf.memory() is read once the step is dispatched).
+  // Last: they take ~5.5 minutes of the ~6 the items above leave of the budget on this machine; on a slower day the
+  // budget skips their tail, not the figures above. ----
+  const mem = (env: Env, backend: PlanItem['backend'], id: string, task: MemoryTask, estS: number, timeoutS: number, why?: string) => {
+    const skip = quick ? 'quick mode: the full bench measures it (a 124M step or export in a process of its own each)' : why;
+    add({ id: `${env}/${backend}/memory/${id}`, env, section: 'memory', backend, task, estS, timeoutS, skip: skip && `${skip}; standalone: \`${memoryCommand(task)}\`` });
+  };
+  // Wasm: the blocks recomputed as far as the 20 minutes allow; kept at 512 and 1024, a row that costs nothing: the plan refuses them.
+  const wasmBlock = (blockSize: number, recompute: boolean, estS: number, why?: string) =>
+    mem('node', 'wasm', `124M/T${blockSize}/${mode(recompute)}`, { kind: 'memory', measure: 'wasmBlock', blockSize, recompute }, estS, 300, why);
+  for (const [blockSize, estS] of [[128, 25], [256, 40], [512, 60]]) wasmBlock(blockSize, true, estS);
+  wasmBlock(1024, true, 90, 'the full bench\'s 20 minutes: one step at block 1024 recomputed takes ~90 s here');
+  for (const blockSize of [128, 256]) wasmBlock(blockSize, false, 20, 'the full bench\'s 20 minutes: it measures the blocks recomputed on wasm');
+  for (const blockSize of [512, 1024]) wasmBlock(blockSize, false, 1);
+  // WebGPU: every block both ways (block 1024 kept is refused by the plan for the 16 GB navigator.deviceMemory reports here), after the method's check.
+  mem('chromium', 'webgpu', 'tiny-gpt2-v512/T64/kept', { kind: 'memory', measure: 'webgpuCheck', recompute: false }, 20, 120);
+  for (const [blockSize, kept, recomputed] of [[128, 20, 20], [256, 20, 35], [512, 30, 35], [1024, 10, 70]]) {
+    for (const recompute of [false, true]) mem('chromium', 'webgpu', `124M/T${blockSize}/${mode(recompute)}`, { kind: 'memory', measure: 'webgpuBlock', blockSize, recompute }, recompute ? recomputed : kept, 180);
+  }
+  for (const how of ['stream', 'zipSync'] as const) mem('node', 'wasm', `124M/export-${how}`, { kind: 'memory', measure: 'export', how }, 15, 120);
   return P;
 }

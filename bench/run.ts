@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPlan, LOAD_DIR, type PlanItem } from './plan';
 import { markdown, failureOf, type Entry, type Results } from './lib/report';
 import type { ChildOutput } from './node/child';
+import { memoryBrief, memoryFailure, type MemoryTask } from './memory/tables';
 import type { Harness } from '../e2e/harness';
 import { FIXTURES } from '../test/fixtures';
 
@@ -105,6 +106,24 @@ function nodeEntry(item: PlanItem, r: Awaited<ReturnType<typeof runChild>>): Ent
   return e;
 }
 
+/** A memory item: bench/memory/'s measurement, which makes its own process (Node child or Chromium). */
+async function memoryEntry(item: PlanItem, url?: string): Promise<Entry> {
+  const { runMemoryTask } = await import('./memory/tasks');
+  const e: Entry = { id: item.id, section: item.section, env: item.env, backend: item.backend, note: item.note, task: item.task, status: 'ok' };
+  const t0 = performance.now();
+  try {
+    e.result = await runMemoryTask(item.task as MemoryTask, item.timeoutS, url);
+    e.ms = Math.round(performance.now() - t0);
+    e.reason = memoryFailure(e.result);
+    if (e.reason) e.status = 'failed';
+  } catch (err) {
+    const m = (err as Error).message;
+    e.status = /^(killed|stopped) after/.test(m) ? 'timeout' : 'error';
+    e.reason = m.split('\n').slice(0, 3).join(' ');
+  }
+  return e;
+}
+
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const plan = buildPlan(quick).filter((i) => (!only || i.env === only) && (!filter || i.id.includes(filter)));
@@ -133,7 +152,7 @@ async function main(): Promise<void> {
     const brief = e.status === 'skipped' ? `skipped: ${e.reason}` : `${e.status}${e.reason ? `: ${e.reason.slice(0, 200)}` : ''}` +
       (r.tokensPerSecond ? `, ${r.tokensPerSecond} tokens/s` : r.tokensPerSecondForwardBackward ? `, ${r.tokensPerSecondForwardBackward} tokens/s (fwd+bwd)` : '') +
       (r.ceilingGflops ? `, ceiling ${r.ceilingGflops} GFLOP/s` : '') + (r.totalMs && e.section === 'load' ? `, ${r.totalMs} ms` : '') +
-      (e.memory?.VmHWM ? `, peak RSS ${(e.memory.VmHWM / 2 ** 30).toFixed(2)} GiB` : '');
+      (e.memory?.VmHWM ? `, peak RSS ${(e.memory.VmHWM / 2 ** 30).toFixed(2)} GiB` : '') + (e.section === 'memory' && e.result ? `, ${memoryBrief(e.result)}` : '');
     say(`  = ${e.id}: ${brief}`);
     save();
   };
@@ -164,12 +183,13 @@ async function main(): Promise<void> {
       if (overBudget(item)) { record({ ...base, status: 'skipped', reason: `time budget: ${Math.round(elapsed())} s spent of ${budgetS} s, this item takes ~${item.estS} s` }); continue; }
       if (item.env === 'node') {
         say(`- ${item.id} (${Math.round(elapsed())} s)`);
-        record(nodeEntry(item, await runChild(item)));
+        record(item.task?.kind === 'memory' ? await memoryEntry(item) : nodeEntry(item, await runChild(item)));
         continue;
       }
       const hh = await browser();
       if (!hh) { record({ ...base, status: 'skipped', reason: browserDown ?? 'no browser' }); continue; }
       say(`- ${item.id} (${Math.round(elapsed())} s)`);
+      if (item.task?.kind === 'memory') { record(await memoryEntry(item, hh.url)); continue; }
       const { runInBrowser } = await import('./browser');
       const r = await runInBrowser(hh, item, (line) => say(`    ${line}`));
       const e: Entry = { ...base, task: item.task, status: 'ok', pageErrors: r.pageErrors.length ? r.pageErrors : undefined };

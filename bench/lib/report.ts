@@ -1,6 +1,7 @@
 // bench/results.json → the markdown tables of bench/results.md (shown by the README).
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { llmcAnchor } from './llmc';
+import { EXPORT, WASM_BLOCK, WEBGPU_BLOCK, WEBGPU_CHECK, type Columns, type MemoryTask } from '../memory/tables';
 
 export type Status = 'ok' | 'failed' | 'timeout' | 'skipped' | 'error';
 
@@ -41,8 +42,9 @@ const GiB = 2 ** 30, MiB = 2 ** 20;
 const f = (x: unknown, d = 1): string => (typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: 0 }) : '–');
 const bytes = (x: unknown): string => (typeof x !== 'number' ? '–' : x >= GiB ? `${(x / GiB).toFixed(2)} GiB` : `${(x / MiB).toFixed(0)} MiB`);
 const where = (e: Entry) => ({ node: 'Node', chromium: 'Chromium', dawn: 'Node + Dawn' } as Record<string, string>)[e.env] ?? e.env;
-const row = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
-const table = (head: string[], rows: unknown[][]) => rows.length ? [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n') : '_none_';
+export const row = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+export const tableHead = (head: string[]) => `${row(head)}\n${row(head.map(() => '---'))}`;
+export const table = (head: string[], rows: unknown[][]) => rows.length ? [tableHead(head), ...rows.map(row)].join('\n') : '_none_';
 
 /** Why a finished task's figures cannot be trusted (its own error, GPU validation errors, non-finite steps), if so. */
 export function failureOf(r: any): string | undefined {
@@ -94,6 +96,26 @@ function peakMemory(e: Entry): string {
 const WASM_HEAP_MAX = 65535 * 65536;
 const heapFull = (e: Entry) => (e.memory?.wasmHeapBytes ?? 0) >= WASM_HEAP_MAX;
 const problem = (e: Entry) => e.status === 'ok' ? '' : `**${e.status}**: ${e.reason ?? ''}` + (heapFull(e) ? ' (the wasm heap had reached its 4 GiB maximum)' : '');
+
+/** bench/memory/'s rows: peak memory of one 124M step against the block size on wasm and WebGPU, and of an export. */
+function memoryAgainstBlockSize(entries: Entry[]): string[] {
+  const rows = (measure: MemoryTask['measure']) => entries.filter((e) => e.section === 'memory' && (e.task as MemoryTask | undefined)?.measure === measure && e.result).map((e) => e.result);
+  const part = <R>(c: Columns<R>, measure: MemoryTask['measure']) => table(c.head, rows(measure).map(c.cells));
+  const out = ['## Peak memory against the block size: GPT-2 124M, batch 1, one training step (forward, backward, AdamW)', ''];
+  if (!entries.some((e) => e.section === 'memory' && e.result)) return [...out, '_not measured_', ''];
+  out.push('**wasm in Node**: the peak RSS (VmHWM) of a Node process of its own for each step (`bench/memory/block_size.ts`), its wasm heap and JS side at the end, ' +
+    'against the memory plan\'s estimate (`src/core/train/memory_plan.ts`); "kept": the activations kept for the backward pass, "recomputed": gradient ' +
+    'checkpointing. A configuration the plan refuses is not run.', '', part(WASM_BLOCK, 'wasmBlock'), '');
+  const gpu = rows('webgpuBlock');
+  out.push('**WebGPU in Chromium** (SwiftShader here; `bench/memory/webgpu_block_size.ts`, a Chromium for each step): tf.memory()\'s numBytesAllocatedInGPU once ' +
+    'the step has been dispatched. tfjs-backend-webgpu keeps that figure in JavaScript as kernels are dispatched (its buffer pool, which never shrinks), so ' +
+    'the emulated GPU need not run the step; "most in use at once": the largest numBytesInGPU during the dispatch. The method is checked on ' +
+    'tiny-gpt2-v512, whose step SwiftShader finishes: the figure when dispatched must equal the one once the step\'s loss has been read back.', '',
+  part(WEBGPU_CHECK, 'webgpuCheck'), '', part(WEBGPU_BLOCK, 'webgpuBlock'), '', ...(gpu.length ? [gpu[0].limits, ''] : []));
+  out.push('**Exporting 124M as a zip** (wasm in Node, `bench/memory/export.ts`): the JS + wasm heap sampled at every piece, and the peak RSS; the streamed zip ' +
+    'the worker makes against the whole-folder zipSync it replaced.', '', part(EXPORT, 'export'), '');
+  return out;
+}
 
 export function markdown(res: Results): string {
   const { meta, entries } = res;
@@ -198,6 +220,8 @@ export function markdown(res: Results): string {
     e.section === 'trainer' && e.result?.model === '124M' && e.result?.block === 128 ? ((e.memory?.VmHWM ?? Infinity) < 3 * GiB && !e.result?.error ? 'met' : '**not met**') : '',
     (e.result?.error ? `failed: ${e.result.error}` : e.status === 'ok' ? 'completed' : `${e.status}: ${e.reason ?? ''}`) + (heapFull(e) ? ' (wasm heap at its 4 GiB maximum)' : '')])));
   out.push('');
+
+  out.push(...memoryAgainstBlockSize(entries));
 
   // Stability
   out.push('## WebGPU stability (the Trainer\'s loop; tf.memory() sampled between logging steps)', '');

@@ -1,6 +1,7 @@
 // Peak memory of one GPT-2 124M training step (batch 1, wasm in Node) against the block size: 128, 256, 512, 1024,
 // with the activations kept and with gradient checkpointing (each block recomputed in the backward pass), next to
-// the memory plan's estimate. Each measurement runs in a process of its own.
+// the memory plan's estimate. Each measurement runs in a process of its own. `npm run bench` runs it too
+// (blockSizeRow, in its `memory` items).
 //
 //   node --import tsx bench/memory/block_size.ts [--blocks 128,256,512,1024] [--modes kept,recomputed]
 //
@@ -10,10 +11,14 @@ import { initBackend } from '../../src/core/backend';
 import { GPT2 } from '../../src/core/gpt2/model';
 import { Trainer } from '../../src/core/train/trainer';
 import { resolveArgs } from '../../src/core/train/args';
-import { deviceBudget, planTraining } from '../../src/core/train/memory_plan';
-import { GPT2_124M, child, gib, jsAndWasm, peakRss } from './common';
+import { describeRefusal, deviceBudget, planTraining } from '../../src/core/train/memory_plan';
+import { GPT2_124M, child, isMain, jsAndWasm, peakRss } from './common';
+import { WASM_BLOCK, type WasmBlockRow } from './tables';
+import { row, tableHead } from '../lib/report';
 
-interface Measured { blockSize: number; recompute: boolean; peakRss: number; wasmHeap: number; js: number; estimate: number; stepSeconds: number }
+type Measured = Required<Omit<WasmBlockRow, 'refusal' | 'loadAverage'>>;
+
+const plan = (blockSize: number, recompute: boolean) => planTraining({ config: GPT2_124M, batchSize: 1, blockSize, recompute, budget: deviceBudget('wasm', null) });
 
 async function measure(blockSize: number, recompute: boolean): Promise<Measured> {
   await initBackend('wasm');
@@ -25,23 +30,24 @@ async function measure(blockSize: number, recompute: boolean): Promise<Measured>
   await trainer.train();
   const stepSeconds = (performance.now() - t0) / 1000;
   const { js, wasm } = jsAndWasm();
-  const plan = planTraining({ config: GPT2_124M, batchSize: 1, blockSize, recompute, budget: deviceBudget('wasm', null) });
-  return { blockSize, recompute, peakRss: peakRss(), wasmHeap: wasm, js, estimate: plan.estimate.total, stepSeconds };
+  return { blockSize, recompute, peakRss: peakRss(), wasmHeap: wasm, js, estimate: plan(blockSize, recompute).estimate.total, stepSeconds };
+}
+
+/** One configuration, measured in a process of its own (killed after `timeoutS`), or refused by the plan (unless `all`). */
+export async function blockSizeRow(blockSize: number, recompute: boolean, opts: { all?: boolean; timeoutS?: number } = {}): Promise<WasmBlockRow> {
+  const p = plan(blockSize, recompute);
+  const refusal = describeRefusal(p, { batchSize: 'per_device_train_batch_size', blockSize: 'block_size', backend: 'backend', backendLabel: (b) => b });
+  if (refusal && !opts.all) return { blockSize, recompute, estimate: p.estimate.total, refusal };
+  return child<Measured>(import.meta.url, [String(blockSize), String(recompute)], opts.timeoutS);
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
+if (isMain(import.meta.url) && argv[0] === '--child') {
   console.log(JSON.stringify(await measure(Number(argv[1]), argv[2] === 'true')));
-} else {
+} else if (isMain(import.meta.url)) {
   const list = (flag: string, dflt: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : dflt).split(',');
-  const blocks = list('--blocks', '128,256,512,1024').map(Number);
-  const modes = list('--modes', 'kept,recomputed');
-  console.log('| block | activations | peak RSS | wasm heap | JS heap and buffers | plan\'s estimate | step | load average |\n|---|---|---|---|---|---|---|---|');
-  for (const blockSize of blocks) for (const mode of modes) {
-    const recompute = mode === 'recomputed';
-    const plan = planTraining({ config: GPT2_124M, batchSize: 1, blockSize, recompute, budget: deviceBudget('wasm', null) });
-    if (plan.refusal && !argv.includes('--all')) { console.log(`| ${blockSize} | ${mode} | refused by the plan (${gib(plan.estimate.total)}) | | | | | |`); continue; }
-    const m = child<Measured>(import.meta.url, [String(blockSize), String(recompute)]);
-    console.log(`| ${blockSize} | ${mode} | ${gib(m.peakRss)} | ${gib(m.wasmHeap)} | ${gib(m.js)} | ${gib(m.estimate)} | ${m.stepSeconds.toFixed(0)} s | ${m.loadAverage} |`);
+  console.log(tableHead(WASM_BLOCK.head));
+  for (const blockSize of list('--blocks', '128,256,512,1024').map(Number)) for (const mode of list('--modes', 'kept,recomputed')) {
+    console.log(row(WASM_BLOCK.cells(await blockSizeRow(blockSize, mode === 'recomputed', { all: argv.includes('--all') }))));
   }
 }

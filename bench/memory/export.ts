@@ -1,7 +1,8 @@
 // Peak memory of exporting GPT-2 124M (random init, wasm in Node) as a zip: the streamed zip the worker makes
 // (src/core/io/zip_stream.ts, each piece handed on as it is made) against the whole-folder zipSync it replaced.
 // Reported: the peak of the JS side (V8's heap and ArrayBuffers beyond the wasm heap) plus the wasm heap, sampled at
-// every piece, and the process's peak RSS; each in a process of its own.
+// every piece, and the process's peak RSS; each in a process of its own. `npm run bench` runs it too (exportRow, in
+// its `memory` items).
 //
 //   node --import tsx bench/memory/export.ts
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -14,11 +15,13 @@ import { GPT2Tokenizer } from '../../src/core/tokenizer';
 import { fileBytes } from '../../src/core/io/files';
 import { modelFolderFiles } from '../../src/core/io/export';
 import { zipStream } from '../../src/core/io/zip_stream';
-import { GPT2_124M, child, gib, jsAndWasm, peakRss } from './common';
+import { GPT2_124M, child, isMain, jsAndWasm, peakRss } from './common';
+import { EXPORT, type ExportRow } from './tables';
+import { row, tableHead } from '../lib/report';
 import { readFileSync } from 'node:fs';
 import { fixture } from '../../test/fixtures';
 
-interface Measured { how: string; zipBytes: number; before: number; peak: number; peakRss: number; seconds: number }
+type Measured = Omit<ExportRow, 'loadAverage'>;
 
 async function measure(how: 'stream' | 'zipSync'): Promise<Measured> {
   await initBackend('wasm');
@@ -54,13 +57,13 @@ async function measure(how: 'stream' | 'zipSync'): Promise<Measured> {
   }
 }
 
+/** One export, in a process of its own (killed after `timeoutS`). */
+export const exportRow = (how: 'stream' | 'zipSync', timeoutS?: number): Promise<ExportRow> => child<Measured>(import.meta.url, [how], timeoutS);
+
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
+if (isMain(import.meta.url) && argv[0] === '--child') {
   console.log(JSON.stringify(await measure(argv[1] as 'stream' | 'zipSync')));
-} else {
-  console.log('| export of 124M | zip | JS + wasm heap before | peak | peak − before | peak RSS | time | load average |\n|---|---|---|---|---|---|---|---|');
-  for (const how of ['stream', 'zipSync']) {
-    const m = child<Measured>(import.meta.url, [how]);
-    console.log(`| ${how} | ${(m.zipBytes / 1e6).toFixed(0)} MB | ${gib(m.before)} | ${gib(m.peak)} | ${gib(m.peak - m.before)} | ${gib(m.peakRss)} | ${m.seconds.toFixed(1)} s | ${m.loadAverage} |`);
-  }
+} else if (isMain(import.meta.url)) {
+  console.log(tableHead(EXPORT.head));
+  for (const how of ['stream', 'zipSync'] as const) console.log(row(EXPORT.cells(await exportRow(how))));
 }

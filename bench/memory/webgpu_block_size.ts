@@ -28,11 +28,14 @@
 // dispatch's wall time is not the page's work alone: Chromium's WebGPU calls go to the GPU process, which SwiftShader
 // keeps busy with the step already submitted, on the same two cores (block 1024 recomputed: 52 s of wall time, 7 s of
 // CPU time in the page's process, init included, with other jobs on the machine). It does not enter the figures.
-// A configuration the plan refuses is measured only with --all.
+// A configuration the plan refuses is measured only with --all. `npm run bench` runs it too (webgpuCheckRow and
+// webgpuBlockRow, in its `memory` items, on the runner's dev server).
 import { launchChromium, startDevServer } from '../../e2e/harness';
 import type { StepMemory, StepRequest } from './webgpu_step';
 import { MODELS } from '../lib/suite';
-import { gib } from './common';
+import { isMain } from './common';
+import { WEBGPU_BLOCK, WEBGPU_CHECK, type WebgpuBlockRow, type WebgpuCheckRow } from './tables';
+import { row, tableHead } from '../lib/report';
 
 const GPT2_124M = { model_type: 'gpt2' };
 
@@ -40,8 +43,9 @@ const GPT2_124M = { model_type: 'gpt2' };
  * One measurement in a browser of its own. Closing a page does not stop SwiftShader: the GPU process goes on running
  * the abandoned step for minutes, and the next page's work waits behind it. Closing the browser ends it.
  */
-async function measure(url: string, req: StepRequest): Promise<StepMemory> {
+async function measure(url: string, req: StepRequest, timeoutS = Infinity): Promise<StepMemory> {
   const browser = await launchChromium();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -49,47 +53,57 @@ async function measure(url: string, req: StepRequest): Promise<StepMemory> {
     page.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console.error: ${m.text()}`); });
     await page.goto(`${url}/bench/memory/webgpu_step.html`);
     await page.waitForFunction(() => window.webgpuStep !== undefined, undefined, { timeout: 90_000 });
-    const out = await page.evaluate((r) => window.webgpuStep!.run(r), req);
+    const job = page.evaluate((r) => window.webgpuStep!.run(r), req);
+    job.catch(() => {}); // rejects when the browser closes
+    const stop = new Promise<never>((_, reject) => { if (Number.isFinite(timeoutS)) timer = setTimeout(() => reject(new Error(`stopped after ${timeoutS} s`)), timeoutS * 1000); });
+    const out = await Promise.race([job, stop]);
     out.gpuErrors.push(...errors);
     return out;
   } finally {
+    clearTimeout(timer);
     await browser.close();
   }
 }
 
-const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (b: number | null) => `${((b ?? NaN) / 1e6).toFixed(2)} MB`;
 /** What makes a measurement untrustworthy: a synchronous read of the GPU, WebGPU errors. */
 const problems = (m: StepMemory) => [...(m.readSyncFromGpu ? ['tfjs read a GPU buffer synchronously during the step'] : []), ...m.gpuErrors].join('; ');
 
-const argv = process.argv.slice(2);
-const list = (flag: string, dflt: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : dflt).split(',');
-const blocks = list('--blocks', '128,256,512,1024').map(Number);
-const modes = list('--modes', 'kept,recomputed');
+/** The check on tiny-gpt2-v512 (block 64): the figure read when the step is dispatched against the one after the GPU has finished it. */
+export async function webgpuCheckRow(url: string, recompute: boolean, timeoutS?: number): Promise<WebgpuCheckRow> {
+  const m = await measure(url, { config: MODELS['tiny-gpt2-v512'].config, blockSize: 64, recompute, complete: true }, timeoutS);
+  return { recompute, dispatched: m.dispatched!.numBytesAllocatedInGPU, completed: m.completed!.numBytesAllocatedInGPU, dispatchSeconds: m.dispatchMs! / 1000, doneSeconds: m.completed!.ms / 1000, problems: problems(m) };
+}
 
-const server = await startDevServer();
-try {
-  // The check: the figure read when the step is dispatched against the one after the GPU has finished the step.
-  console.log('Check on tiny-gpt2-v512 (block 64), whose step SwiftShader finishes:\n');
-  console.log('| activations | numBytesAllocatedInGPU when dispatched | when the loss was read back | same | dispatch | step done after |\n|---|---|---|---|---|---|');
-  for (const mode of ['kept', 'recomputed']) {
-    const m = await measure(server.url, { config: MODELS['tiny-gpt2-v512'].config, blockSize: 64, recompute: mode === 'recomputed', complete: true });
-    const [d, c] = [m.dispatched!.numBytesAllocatedInGPU, m.completed!.numBytesAllocatedInGPU];
-    console.log(`| ${mode} | ${d} B | ${c} B | ${d === c ? 'yes' : 'NO'} | ${seconds(m.dispatchMs!)} | ${seconds(m.completed!.ms)} |${problems(m) ? ` ${problems(m)}` : ''}`);
-  }
+/** One GPT-2 124M step (batch 1), in a Chromium of its own; refused by the plan, not measured unless `all`. */
+export async function webgpuBlockRow(url: string, blockSize: number, recompute: boolean, opts: { all?: boolean; timeoutS?: number } = {}): Promise<WebgpuBlockRow> {
+  const m = await measure(url, { config: GPT2_124M, blockSize, recompute, complete: false, measureRefused: opts.all }, opts.timeoutS);
+  const limits = `WebGPU adapter ${m.limits.adapter}: maxBufferSize ${mb(m.limits.maxBufferSize)}, maxStorageBufferBindingSize ${mb(m.limits.maxStorageBufferBindingSize)}; navigator.deviceMemory ${m.limits.memoryGB} GB`;
+  const r: WebgpuBlockRow = { blockSize, recompute, estimate: m.plan.estimate, refusal: m.plan.refusal, problems: problems(m), limits };
+  if (!m.dispatched) return r;
+  return { ...r, allocated: m.dispatched.numBytesAllocatedInGPU, peakInUse: m.peakInUse, tensorsAfter: m.dispatched.numBytes, dispatchSeconds: m.dispatchMs! / 1000, initSeconds: m.initMs! / 1000,
+    grewTo: m.timer!.maxAllocated > m.dispatched.numBytesAllocatedInGPU ? m.timer!.maxAllocated : undefined };
+}
 
-  console.log('\nGPT-2 124M, batch 1, one training step (forward, backward, AdamW) on webgpu:\n');
-  let limits = '';
-  console.log('| block | activations | GPU buffers allocated (numBytesAllocatedInGPU) | most in use at once | tensors after the step (numBytes) | plan\'s estimate | dispatch | model init |\n|---|---|---|---|---|---|---|---|');
-  for (const blockSize of blocks) for (const mode of modes) {
-    const recompute = mode === 'recomputed';
-    const m = await measure(server.url, { config: GPT2_124M, blockSize, recompute, complete: false, measureRefused: argv.includes('--all') });
-    limits = `WebGPU adapter ${m.limits.adapter}: maxBufferSize ${mb(m.limits.maxBufferSize ?? NaN)}, maxStorageBufferBindingSize ${mb(m.limits.maxStorageBufferBindingSize ?? NaN)}; navigator.deviceMemory ${m.limits.memoryGB} GB`;
-    if (!m.dispatched) { console.log(`| ${blockSize} | ${mode} | refused by the plan: ${m.plan.refusal} | | | ${gib(m.plan.estimate)} | | |`); continue; }
-    const note = [m.plan.refusal ? `refused by the plan: ${m.plan.refusal}` : '', m.timer!.maxAllocated > m.dispatched.numBytesAllocatedInGPU ? `grew to ${gib(m.timer!.maxAllocated)} after the dispatch` : '', problems(m)].filter(Boolean).join('; ');
-    console.log(`| ${blockSize} | ${mode} | ${gib(m.dispatched.numBytesAllocatedInGPU)} | ${gib(m.peakInUse!)} | ${gib(m.dispatched.numBytes)} | ${gib(m.plan.estimate)} | ${seconds(m.dispatchMs!)} | ${seconds(m.initMs!)} |${note ? ` ${note}` : ''}`);
+if (isMain(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const list = (flag: string, dflt: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : dflt).split(',');
+  const server = await startDevServer();
+  try {
+    console.log('Check on tiny-gpt2-v512 (block 64), whose step SwiftShader finishes:\n');
+    console.log(tableHead(WEBGPU_CHECK.head));
+    for (const mode of ['kept', 'recomputed']) console.log(row(WEBGPU_CHECK.cells(await webgpuCheckRow(server.url, mode === 'recomputed'))));
+
+    console.log('\nGPT-2 124M, batch 1, one training step (forward, backward, AdamW) on webgpu:\n');
+    console.log(tableHead(WEBGPU_BLOCK.head));
+    let limits = '';
+    for (const blockSize of list('--blocks', '128,256,512,1024').map(Number)) for (const mode of list('--modes', 'kept,recomputed')) {
+      const r = await webgpuBlockRow(server.url, blockSize, mode === 'recomputed', { all: argv.includes('--all') });
+      limits = r.limits;
+      console.log(row(WEBGPU_BLOCK.cells(r)));
+    }
+    console.log(`\n${limits}`);
+  } finally {
+    await server.close();
   }
-  console.log(`\n${limits}`);
-} finally {
-  await server.close();
 }
