@@ -133,7 +133,7 @@ export function buildPlan(quick: boolean): PlanItem[] {
     later('chromium', 'wasm', id('train/llmc-tiny/B8xT64'), 'train', () => web(id('train/llmc-tiny/B8xT64'), 'train', 'wasm', train(llmcTiny, 64, { batch: 8, warmup: 3, steps: 20 }), 8, 120, `${LLMC_TINY}; threaded wasm in the page`, threads));
     later('chromium', 'wasm', id('train/124M/T128'), 'train', () => web(id('train/124M/T128'), 'train', 'wasm', train(m124, 128, { warmup: 1, steps: 1 }), 140, 420, 'threaded wasm in the page; step 0 warm-up, step 1 measured', threads));
   }
-  later('node', 'wasm', 'train/124M/T512', 'train', () => node('train/124M/T512', 'train', 'wasm', train(m124, 512, { warmup: 0, steps: 1 }), 240, 420, 'one cold step'));
+  later('node', 'wasm', 'train/124M/T512', 'train', () => node('train/124M/T512', 'train', 'wasm', train(m124, 512, { warmup: 0, steps: 1, recompute: true }), 40, 240, 'one cold step, activations recomputed (kept, they need more than the 4 GiB heap: the plan refuses it)'));
   later('node', 'cpu', 'load/124M', 'load', () => node('load/124M', 'load', 'cpu', { kind: 'load', dir: LOAD_DIR, promptTokens: 16 }, 20, 120));
   later('node', 'wasm', 'generate/medium', 'generate', () => node('generate/medium', 'generate', 'wasm', gen(medium, [{ newTokens: 16, cache: true }]), 100, 300));
   skip('node', 'wasm', 'train/medium/T128', 'train', 'medium\'s parameters, gradients and AdamW moments (5.7 GB) do not fit the wasm backend\'s 32-bit heap (4 GiB); Node + Dawn on a GPU: bench/gpu/');
@@ -141,18 +141,18 @@ export function buildPlan(quick: boolean): PlanItem[] {
 
   // ---- Peak memory of one 124M training step against the block size (bench/memory/: each measurement makes its own
   // process, a Node child on wasm, a Chromium on WebGPU, whose tf.memory() is read once the step is dispatched).
-  // Last: they take ~5.5 minutes of the ~6 the items above leave of the budget on this machine; on a slower day the
+  // Last: they take ~8 minutes of what the items above leave of the budget on this machine; on a slower day the
   // budget skips their tail, not the figures above. ----
   const mem = (env: Env, backend: PlanItem['backend'], id: string, task: MemoryTask, estS: number, timeoutS: number, why?: string) => {
     const skip = quick ? 'quick mode: the full bench measures it (a 124M step or export in a process of its own each)' : why;
     add({ id: `${env}/${backend}/memory/${id}`, env, section: 'memory', backend, task, estS, timeoutS, skip: skip && `${skip}; standalone: \`${memoryCommand(task)}\`` });
   };
-  // Wasm: the blocks recomputed as far as the 20 minutes allow; kept at 512 and 1024, a row that costs nothing: the plan refuses them.
+  // Wasm: every block recomputed, and kept where the heap holds them; kept at 512 and 1024, a row that costs nothing: the plan refuses them.
   const wasmBlock = (blockSize: number, recompute: boolean, estS: number, why?: string) =>
     mem('node', 'wasm', `124M/T${blockSize}/${mode(recompute)}`, { kind: 'memory', measure: 'wasmBlock', blockSize, recompute }, estS, 300, why);
   for (const [blockSize, estS] of [[128, 25], [256, 40], [512, 60]]) wasmBlock(blockSize, true, estS);
-  wasmBlock(1024, true, 90, 'the full bench\'s 20 minutes: one step at block 1024 recomputed takes ~90 s here');
-  for (const blockSize of [128, 256]) wasmBlock(blockSize, false, 20, 'the full bench\'s 20 minutes: it measures the blocks recomputed on wasm');
+  wasmBlock(1024, true, 90);
+  for (const blockSize of [128, 256]) wasmBlock(blockSize, false, 20);
   for (const blockSize of [512, 1024]) wasmBlock(blockSize, false, 1);
   // WebGPU: every block both ways (block 1024 kept is refused by the plan for the 16 GB navigator.deviceMemory reports here), after the method's check.
   mem('chromium', 'webgpu', 'tiny-gpt2-v512/T64/kept', { kind: 'memory', measure: 'webgpuCheck', recompute: false }, 20, 120);

@@ -47,6 +47,8 @@ export type Task =
     evalForward: boolean;
     /** AdamW after every step, only after the last one (when it is too slow to repeat), or never. */
     optimizer: 'every' | 'last' | 'none';
+    /** Recompute each block's activations in the backward pass (gradient_checkpointing), as the plan does past block 256 on wasm. */
+    recompute?: boolean;
   }
   | { kind: 'generate'; model: ModelSpec; prompt: number; runs: Array<{ newTokens: number; cache: boolean }>; /** tf.profile one cached decode step */ profileDecode?: boolean }
   | { kind: 'stability'; model: ModelSpec; block: number; steps: number; sampleEvery: number; /** stop early after this long */ maxSeconds?: number; /** wait for the device after every step (default) */ paced?: boolean }
@@ -258,7 +260,7 @@ async function trainTask(t: Extract<Task, { kind: 'train' }>, host: Host): Promi
   try {
     for (let s = 0; s < total; s++) {
       const ids = batchIds(host.tokens, s, B, T, config.vocab_size);
-      const opts = { training: true, seed: 1000 + s }; // dropout on, as the Trainer trains
+      const opts = { training: true, seed: 1000 + s, recompute: t.recompute === true }; // dropout on, as the Trainer trains
       const tensorsBefore = tf.memory().numTensors;
       const tracker = peakBytesTracker();
       row = { step: s };
