@@ -485,7 +485,7 @@ async function stabilityTask(t: Extract<Task, { kind: 'stability' }>, host: Host
   // box holds, and the wall clock counts computed steps, not enqueued ones.
   const paced = t.paced ?? true;
   const trainer: Trainer = new Trainer(model, data, args, tf.getBackend(), {
-    onWarning: (w) => { if (warnings.length < 10) warnings.push(w); },
+    onWarning: (w) => { if (warnings.length < 10) warnings.push(w.text); },
     onProgress(p) {
       const over = () => t.maxSeconds !== undefined && now() - t0 > t.maxSeconds * 1000;
       if (!paced) { sample(p); if (over()) trainer.stop(); return; }

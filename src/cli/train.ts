@@ -180,7 +180,7 @@ export async function run(v: FlagValues): Promise<void> {
   const trainer = new Trainer(model, data, args, backend, {
     onLog: (e: LogEntry) => { bar.log(e); },
     onProgress: (p) => bar.update(p),
-    onWarning: (m) => bar.warn(m),
+    onWarning: (w) => bar.warn(w.text),
     onCheckpoint: async (name, files, remove) => {
       await writeFolderAtomic(path.join(outputDir, name), new Map([...outputFiles(), ...files]));
       for (const old of remove) await rm(path.join(outputDir, old), { recursive: true, force: true });

@@ -138,7 +138,7 @@ export function TrainPanel({ api, training, history, model, dataset, settings, o
       <Alert message={settingsError ?? view.fault?.message ?? view.error ?? fileError} />
       {view.fault && <FaultActions fault={view.fault} onRecover={onRecover} />}
       {view.warnings.length > 0 && (
-        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{w.divergence ? t.train.divergence(w.divergence) : i18n.word(w.message)}</li>)}</ul>
+        <ul className="warnings" aria-label={t.train.warnings}>{view.warnings.map((w, i) => <li key={i}>{i18n.word(w)}</li>)}</ul>
       )}
       <Charts runs={chartRuns} />
       <RunsPanel history={history} />

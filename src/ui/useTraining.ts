@@ -3,11 +3,9 @@
 import { useState } from 'react';
 import * as Comlink from 'comlink';
 import type { Api } from './useWorker';
-import type { CheckpointInfo, Divergence, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Said, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
+import type { CheckpointInfo, LogEntry, LoraConfig, Progress, RestoredRun, RunFault, Said, Sample, SampleSettings, TrainEvents, TrainRequest, TrainResult } from '../worker/protocol';
 import { messageOf, type Wordable } from './format';
 
-/** A warning from the worker, worded when shown; a divergence's numbers, for the page's own sentence. */
-export interface TrainWarning { message: Said; divergence?: Divergence }
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
@@ -16,7 +14,8 @@ export interface TrainingView {
   progress: Progress | null;
   logs: LogEntry[];
   samples: Sample[];
-  warnings: TrainWarning[];
+  /** Worded when shown. */
+  warnings: Said[];
   checkpoint: CheckpointInfo | null;
   error: Wordable | null;
   /** Why the device ended the run, with the checkpoint kept and the backend to continue on. */
@@ -37,7 +36,7 @@ export function useTraining(api: Api) {
   const events: TrainEvents = {
     onLog: (entry) => update((v) => ({ logs: [...v.logs, entry] })),
     onProgress: (progress) => update({ progress }),
-    onWarning: (message, divergence) => update((v) => ({ warnings: [...v.warnings, { message, divergence }] })),
+    onWarning: (warning) => update((v) => ({ warnings: [...v.warnings, warning] })),
     onSample: (sample) => update((v) => ({ samples: [...v.samples, sample] })),
     onCheckpoint: (checkpoint) => update({ checkpoint }),
   };

@@ -7,7 +7,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { BACKENDS, BackendError, initBackend, type BackendChoice, type BackendName, type BackendReport } from '../core/backend';
 import { TFJS_WASM_PATHS } from '../tfjs-wasm';
 import type { Said } from '../core/messages';
-import { asSaid } from './messages';
+import { saidOf } from './messages';
 import type { BackendOffer, DeviceLimits } from './protocol';
 
 export const startBackend = (choice: BackendChoice): Promise<BackendReport> => initBackend(choice, { wasmPaths: TFJS_WASM_PATHS });
@@ -27,7 +27,7 @@ export async function probeBackends(): Promise<BackendOffer[]> {
 
 /** Why one backend did not start, for the page to word. */
 export const offerReason = (e: unknown): Said =>
-  (e instanceof BackendError && e.skipped.length === 1 ? e.skipped[0].reason : asSaid(e instanceof Error ? e.message : String(e)));
+  (e instanceof BackendError && e.skipped.length === 1 ? e.skipped[0].reason : saidOf(e));
 
 export async function deviceLimits(): Promise<DeviceLimits> {
   const memoryGB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null;

@@ -165,8 +165,6 @@ const es: typeof en = {
 
 export const { catalog: workerCatalog, say: sayWorker } = catalog('worker', { en, es });
 
-/** A sentence as data, or a text as it is (a platform's words, or the core's not yet made data). */
-export const asSaid = (x: string | Said): Said => (typeof x === 'string' ? sayWorker('asIs', x) : x);
-
-/** What an error says, as data: a UserError's sentence, else its message as it is. */
-export const saidOf = (e: unknown): Said => asSaid(e instanceof UserError && e.said ? e.said : e instanceof Error ? e.message : String(e));
+/** What an error says, as data: a UserError's sentence, else its message as it is (a platform's words). */
+export const saidOf = (e: unknown): Said =>
+  (e instanceof UserError && e.said ? e.said : sayWorker('asIs', e instanceof Error ? e.message : String(e)));

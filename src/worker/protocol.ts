@@ -10,10 +10,10 @@ import type { LoraConfig } from '../core/train/lora_args';
 import type { DataFile, DatasetFile, DatasetStats } from '../core/data';
 import type { TrainingArguments } from '../core/train/args';
 import type { ExportKind } from '../core/train/output';
-import type { Divergence, LogEntry, Progress } from '../core/train/trainer';
+import type { LogEntry, Progress } from '../core/train/trainer';
 import type { Said } from '../core/messages';
 
-export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, Divergence, GPT2Config, LogEntry, LoraConfig, Progress, Said, TrainingArguments };
+export type { BackendChoice, BackendName, BackendReport, DataFile, DatasetFile, DatasetStats, GPT2Config, LogEntry, LoraConfig, Progress, Said, TrainingArguments };
 
 /**
  * The backend choices the page offers, best first; the same order as the core's BACKENDS after 'auto'
@@ -135,8 +135,8 @@ export interface TrainEvents {
   onLog(entry: LogEntry): void;
   /** At most ten times a second, and at the last step. */
   onProgress(p: Progress): void;
-  /** Worded by the page in its language; `divergence`: the divergence warning's numbers, for the page's own sentence. */
-  onWarning(warning: Said, divergence?: Divergence): void;
+  /** Worded by the page in its language. */
+  onWarning(warning: Said): void;
   onSample(sample: Sample): void;
   onCheckpoint(checkpoint: CheckpointInfo): void;
 }

@@ -6,7 +6,7 @@ import type { Trainer, TrainerHooks } from '../core/train/trainer';
 import type { FolderFiles } from '../core/io/files';
 import { watchDevice, type DeviceFault, type DeviceWatch } from './backends';
 import { faultOf } from './faults';
-import { asSaid, sayWorker, saidOf } from './messages';
+import { sayWorker, saidOf } from './messages';
 import type { BackendName, CheckpointInfo, SampleSettings, TrainEvents, TrainResult } from './protocol';
 
 const PROGRESS_EVERY_MS = 100;
@@ -100,7 +100,7 @@ export class RunController {
           run.events.onProgress(p);
         }
       },
-      onWarning: (message, divergence, said) => active()?.events.onWarning(said ?? asSaid(message), divergence),
+      onWarning: (warning) => active()?.events.onWarning(warning),
       // Older checkpoints are pruned by the store (save_total_limit), which also counts those saved by hand.
       onCheckpoint: async (name, files) => {
         const run = active();

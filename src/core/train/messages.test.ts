@@ -39,4 +39,12 @@ describe('train messages in Spanish', () => {
     expect(wordIn(heap, 'es', CATALOGS))
       .toBe('memoria agotada en wasm en el paso 3: un lote de 1 × 1024 tokens no cabe (el heap de WebAssembly había crecido hasta 3.90 GiB de sus 4 GiB); reduce Block size');
   });
+
+  it('the divergence warning, with the decimal comma in Spanish', () => {
+    const said = sayTrain('diverging', 6, 1234567, 2, 10.8249, 3, 1e6);
+    expect(said.text).toBe('step 6: the loss (1.23e+6) has stayed above 2× its starting value (10.8) for 3 logs: '
+      + 'training is diverging, most likely because learning_rate 1000000 is too high; lower it and train again');
+    expect(wordIn(said, 'es', CATALOGS)).toBe('paso 6: la pérdida (1,23e+6) lleva 3 registros por encima de 2× su valor inicial (10,8): '
+      + 'el entrenamiento diverge, seguramente porque learning_rate 1000000 es demasiado alto; bájalo y vuelve a entrenar');
+  });
 });

@@ -3,6 +3,9 @@
 // here for the settings alone, in io/messages.ts where files' fields share it.
 import { catalog } from '../messages';
 
+/** 1.23e+6 → "1,23e+6": toPrecision's digits with a decimal comma. */
+const decimalComma = (x: number, digits: number) => x.toPrecision(digits).replace('.', ',');
+
 const en = {
   // args.ts (and lora_args.ts)
   settingMustBe: (key: string, expected: string, got: string) => `${key} must be ${expected}, got ${got}`,
@@ -35,7 +38,11 @@ const en = {
     `training stopped at step ${step}: the loss or gradient was not finite for ${steps} steps in a row; ` +
     (lastCheckpoint ? `resume from ${lastCheckpoint} (the last good checkpoint) with a lower learning rate` : 'lower the learning rate (checkpoints written before are intact)'),
   checkpointSkipped: (step: number, name: string) => `step ${step}: ${name} not written: the loss or gradient of the last step was not finite`,
+  diverging: (step: number, loss: number, factor: number, startLoss: number, logs: number, learningRate: number) =>
+    `step ${step}: the loss (${loss.toPrecision(3)}) has stayed above ${factor}× its starting value (${startLoss.toPrecision(3)}) for ${logs} logs: ` +
+    `training is diverging, most likely because learning_rate ${learningRate} is too high; lower it and train again`,
 };
+
 
 const es: typeof en = {
   settingMustBe: (key, expected, got) => `${key} debe ser ${expected}; se recibió ${got}`,
@@ -63,6 +70,9 @@ const es: typeof en = {
     `el entrenamiento se detuvo en el paso ${step}: la pérdida o el gradiente no fueron finitos durante ${steps} pasos seguidos; ` +
     (lastCheckpoint ? `reanuda desde ${lastCheckpoint} (el último checkpoint bueno) con una tasa de aprendizaje más baja` : 'baja la tasa de aprendizaje (los checkpoints escritos antes están intactos)'),
   checkpointSkipped: (step, name) => `paso ${step}: no se escribió ${name}: la pérdida o el gradiente del último paso no eran finitos`,
+  diverging: (step, loss, factor, startLoss, logs, learningRate) =>
+    `paso ${step}: la pérdida (${decimalComma(loss, 3)}) lleva ${logs} registros por encima de ${factor}× su valor inicial (${decimalComma(startLoss, 3)}): ` +
+    `el entrenamiento diverge, seguramente porque learning_rate ${learningRate} es demasiado alto; bájalo y vuelve a entrenar`,
 };
 
 export const { catalog: trainCatalog, say: sayTrain } = catalog('train', { en, es });

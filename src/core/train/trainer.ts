@@ -42,10 +42,10 @@ export interface TrainerHooks {
    */
   onCheckpoint?(name: string, files: FolderFiles, remove: string[]): Promise<void>;
   /**
-   * Something the user should know that is not an error (e.g. a skipped non-finite step), in English; for a host that
-   * words it in its own language, a divergence also comes as data, and every other warning as its sentence (`said`).
+   * Something the user should know that is not an error (a skipped non-finite step, a diverging loss), as a sentence:
+   * its `text` is the English, and a host with another language words it from the catalog.
    */
-  onWarning?(message: string, divergence?: Divergence, said?: Said): void;
+  onWarning?(warning: Said): void;
 }
 
 /** A run the trainer ended itself (e.g. the loss stayed non-finite): the message says where to resume from. */
@@ -78,16 +78,6 @@ async function readScalars(ts: tf.Tensor[]): Promise<Float32Array> {
  * training goes on (as Trainer's does) and the weights are saved as usual, but the user is told, once.
  */
 const DIVERGENCE = { factor: 2, logs: 3 };
-
-/** What the divergence warning says: at which step, the loss against its start, and the learning rate to lower. */
-export interface Divergence { step: number; loss: number; startLoss: number; factor: number; logs: number; learningRate: number }
-
-/** The divergence warning in English (the CLI's stderr, the page's English). */
-export function divergenceMessage(d: Divergence): string {
-  const n = (x: number) => x.toPrecision(3);
-  return `step ${d.step}: the loss (${n(d.loss)}) has stayed above ${d.factor}× its starting value (${n(d.startLoss)}) for ${d.logs} logs: ` +
-    `training is diverging, most likely because learning_rate ${d.learningRate} is too high; lower it and train again`;
-}
 
 /** Device-side running sums, read once per logging step. */
 type Accumulators = Record<AccumulatorName, tf.Scalar>;
@@ -225,7 +215,7 @@ export class Trainer {
     this.enqueue(async () => {
       const [lossSum, applied, gradNorm, badRun, start] = await read;
       if (start !== undefined) this.startLoss = start;
-      if (applied < sinceLog) this.warn(sayTrain('updatesSkipped', step, sinceLog - applied, sinceLog));
+      if (applied < sinceLog) this.hooks.onWarning?.(sayTrain('updatesSkipped', step, sinceLog - applied, sinceLog));
       if (badRun >= 3) {
         const last = this.checkpoints.at(-1);
         this.fail(new TrainingStopped(sayTrain('trainingStopped', step, badRun, last ?? null)));
@@ -243,15 +233,10 @@ export class Trainer {
     const start = this.startLoss;
     this.logsAboveStart = loss > DIVERGENCE.factor * start ? this.logsAboveStart + 1 : 0;
     if (this.logsAboveStart !== DIVERGENCE.logs) return;
-    const d: Divergence = { step, loss, startLoss: start, ...DIVERGENCE, learningRate: this.args.learning_rate };
-    this.hooks.onWarning?.(divergenceMessage(d), d);
+    this.hooks.onWarning?.(sayTrain('diverging', step, loss, DIVERGENCE.factor, start, DIVERGENCE.logs, this.args.learning_rate));
   }
 
   private lastLogStep: number | null = null;
-
-  private warn(said: Said): void {
-    this.hooks.onWarning?.(said.text, undefined, said);
-  }
 
   private resetLogAccumulators(): void {
     this.acc.loss.dispose(); this.acc.applied.dispose();
@@ -405,7 +390,7 @@ export class Trainer {
     // before stays the last good one (a read of one flag: writing a checkpoint reads everything anyway).
     const [badRun] = await readScalars([this.acc.badRun]);
     if (badRun > 0) {
-      this.warn(sayTrain('checkpointSkipped', this.globalStep, name));
+      this.hooks.onWarning?.(sayTrain('checkpointSkipped', this.globalStep, name));
       return;
     }
     const files = await this.checkpointFiles();

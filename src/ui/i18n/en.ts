@@ -2,8 +2,7 @@
 // A small typed catalog rather than an i18n library: two languages, every message a string or a function of typed
 // values, and TypeScript refuses a language that lacks a message or takes other values. Numbers and dates are not
 // written here: they go through Intl (format.ts).
-import type { BackendChoice, Divergence } from '../../worker/protocol';
-import { divergenceMessage } from '../../core/train/trainer';
+import type { BackendChoice } from '../../worker/protocol';
 import type { TrainingStatus } from '../useTraining';
 
 /** A form field's label (its accessible name) and the hint beneath it. */
@@ -140,8 +139,6 @@ export const en = {
     samples: 'Samples',
     samplesHint: 'A greedy continuation of the sample prompt appears after evaluations.',
     sampleStep: (step: number) => `step ${step}`,
-    // The core's own sentence, as the CLI prints it.
-    divergence: (d: Divergence): string => divergenceMessage(d),
   },
   savedRun: {
     label: 'Saved run',

@@ -130,11 +130,6 @@ export const es: Messages = {
     samples: 'Muestras',
     samplesHint: 'Tras cada evaluación aparece una continuación voraz del texto de muestra.',
     sampleStep: (step) => `paso ${step}`,
-    divergence: (d) => {
-      const n = (x: number) => x.toPrecision(3).replace('.', ',');
-      return `paso ${d.step}: la pérdida (${n(d.loss)}) lleva ${d.logs} registros por encima de ${d.factor}× su valor inicial (${n(d.startLoss)}): ` +
-        `el entrenamiento diverge, seguramente porque learning_rate ${d.learningRate} es demasiado alto; bájalo y vuelve a entrenar`;
-    },
   },
   savedRun: {
     label: 'Entrenamiento guardado',
