@@ -66,32 +66,35 @@ class DeviceAdamW implements AdamW {
       return { gradNorm, applied: finite.cast('float32') as tf.Scalar, scale };
     });
     const keep = applied.cast('bool');
-    // tfjs-backend-webgpu frees a disposed tensor's buffer only when its commands are submitted, every 15 kernels by
-    // default: the update's parameter-sized temporaries piled up until then, 1.3 GiB of 124M's 3.1 GiB peak. Every 4
-    // kernels it is 1.8 GiB (bench/memory/webgpu_block_size.ts), for a few more submits in a phase of simple kernels.
+    // The update's peak is its parameter-sized temporaries (bench/memory/webgpu_block_size.ts, 124M at block 128: most
+    // GPU bytes in use at once 3.23 GiB with one tidy around each parameter's whole update). Each quantity in a tidy of
+    // its own, its inputs freed once used: 3.08 GiB. tfjs-backend-webgpu frees a disposed tensor's buffer only when its
+    // commands are submitted, every 15 kernels by default; every 4 during the update: 1.93 GiB, for a few more submits
+    // in a phase of simple kernels.
     const batched = tf.getBackend() === 'webgpu' ? tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') : null;
     if (batched !== null) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', UPDATE_SUBMIT_BATCH);
-    for (const [name, g] of grads) {
-      const p = params.get(name)!;
-      const m = this.m.get(name), v = this.v.get(name);
-      // One small tidy per quantity, each input freed once used: a single tidy around the whole update held a dozen
-      // parameter-sized temporaries at once, 1.4 GiB of GPU buffers for 124M's wte alone, the peak of its whole step
-      // (bench/memory/webgpu_block_size.ts). A non-finite step (`keep` false) leaves parameters and moments as they were.
-      const gc = tf.tidy(() => g.mul(scale));
-      g.dispose();
-      const m1 = tf.tidy(() => tf.where(keep, m ? m.mul(beta1).add(gc.mul(1 - beta1)) : gc.mul(1 - beta1), m ?? tf.zerosLike(p)));
-      m?.dispose();
-      const v1 = tf.tidy(() => tf.where(keep, v ? v.mul(beta2).add(gc.square().mul(1 - beta2)) : gc.square().mul(1 - beta2), v ?? tf.zerosLike(p)));
-      v?.dispose(); gc.dispose();
-      // With `keep` false the update is discarded below, so the kept moments serve as well as the new ones.
-      const denominator = tf.tidy(() => v1.sqrt().div(bc2Sqrt).add(epsilon));
-      const update = tf.tidy(() => m1.div(denominator).mul(lr / bc1));
-      denominator.dispose();
-      const p1 = tf.tidy(() => tf.where(keep, (weightDecay > 0 && decays(name) ? p.mul(1 - lr * weightDecay) : p).sub(update), p));
-      update.dispose(); p.dispose();
-      params.set(name, p1); this.m.set(name, m1); this.v.set(name, v1);
+    try {
+      for (const [name, g] of grads) {
+        const p = params.get(name)!;
+        const m = this.m.get(name), v = this.v.get(name);
+        const gc = tf.tidy(() => g.mul(scale));
+        g.dispose();
+        // A non-finite step (`keep` false) leaves parameters and moments as they were.
+        const m1 = tf.tidy(() => tf.where(keep, m ? m.mul(beta1).add(gc.mul(1 - beta1)) : gc.mul(1 - beta1), m ?? tf.zerosLike(p)));
+        m?.dispose();
+        const v1 = tf.tidy(() => tf.where(keep, v ? v.mul(beta2).add(gc.square().mul(1 - beta2)) : gc.square().mul(1 - beta2), v ?? tf.zerosLike(p)));
+        v?.dispose(); gc.dispose();
+        // With `keep` false the update is discarded below, so the kept moments serve as well as the new ones.
+        const denominator = tf.tidy(() => v1.sqrt().div(bc2Sqrt).add(epsilon));
+        const update = tf.tidy(() => m1.div(denominator).mul(lr / bc1));
+        denominator.dispose();
+        const p1 = tf.tidy(() => tf.where(keep, (weightDecay > 0 && decays(name) ? p.mul(1 - lr * weightDecay) : p).sub(update), p));
+        update.dispose(); p.dispose();
+        params.set(name, p1); this.m.set(name, m1); this.v.set(name, v1);
+      }
+    } finally {
+      if (batched !== null) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batched);
     }
-    if (batched !== null) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', batched);
     keep.dispose(); scale.dispose();
     return { gradNorm, applied };
   }
