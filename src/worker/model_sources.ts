@@ -41,7 +41,14 @@ async function bundledGPT2Tokenizer(): Promise<GPT2Tokenizer> {
 }
 
 /** What the model is called: in the run's files, export names and run history (English: it is data there). */
-export const sourceName = (source: ModelSource): string => sourceTitle(source)?.text ?? (source.kind === 'hub' ? source.id : source.kind === 'url' ? source.base : BUILTIN_MODEL.name);
+export function sourceName(source: ModelSource): string {
+  switch (source.kind) {
+    case 'hub': return source.id;
+    case 'url': return source.base;
+    case 'builtin': return BUILTIN_MODEL.name;
+    case 'files': case 'scratch': return sourceTitle(source)!.text;
+  }
+}
 
 /** The name as the page shows it, where it is words rather than an id or address. */
 export function sourceTitle(source: ModelSource): Said | null {
